@@ -1,0 +1,3 @@
+// Lesson interpreter. Placeholder until the lesson runner lands.
+import LessonModel
+public enum LessonsModule {}

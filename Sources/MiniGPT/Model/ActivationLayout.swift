@@ -1,0 +1,57 @@
+// Every intermediate of a forward pass, by name, with its shape and offset in one flat buffer
+// (llm.c's ActivationTensors), sized for a batch of B sequences of T tokens. The lessons read
+// these by name ("h.0.attn.probs"); nothing is recomputed on the side.
+
+public struct ActivationLayout: Sendable {
+  public struct Entry: Hashable, Sendable {
+    public let name: String
+    public let shape: [Int]
+    public let offset: Int
+    public var count: Int { shape.reduce(1, *) }
+  }
+
+  public let B: Int
+  public let T: Int
+  public let entries: [Entry]
+  public let totalCount: Int
+  private let index: [String: Int]
+
+  public init(_ config: GPTConfiguration, B: Int, T: Int) {
+    let C = config.embeddingSize, NH = config.headCount, V = config.vocabSize
+    var list: [(String, [Int])] = [("encoded", [B, T, C])]
+    for l in 0..<config.layerCount {
+      let h = "h.\(l)."
+      list += [
+        (h + "ln_1", [B, T, C]), (h + "ln_1.mean", [B, T]), (h + "ln_1.rstd", [B, T]),
+        (h + "attn.qkv", [B, T, 3 * C]),            // q | k | v, heads of HS channels each
+        (h + "attn.scores", [B, NH, T, T]),          // q·kᵀ/√HS, future = -∞
+        (h + "attn.probs", [B, NH, T, T]),           // softmax of the scores
+        (h + "attn.out", [B, T, C]),                 // probs·v, heads concatenated
+        (h + "attn.proj", [B, T, C]),                // c_proj of attn.out
+        (h + "residual_attn", [B, T, C]),            // x + attn
+        (h + "ln_2", [B, T, C]), (h + "ln_2.mean", [B, T]), (h + "ln_2.rstd", [B, T]),
+        (h + "mlp.hidden", [B, T, 4 * C]),           // c_fc, before GELU
+        (h + "mlp.gelu", [B, T, 4 * C]),
+        (h + "mlp.proj", [B, T, C]),
+        (h + "residual_mlp", [B, T, C]),             // the residual stream after block l
+      ]
+    }
+    list += [
+      ("ln_f", [B, T, C]), ("ln_f.mean", [B, T]), ("ln_f.rstd", [B, T]),
+      ("logits", [B, T, V]), ("probs", [B, T, V]), ("losses", [B, T]),
+    ]
+    var offset = 0
+    var entries: [Entry] = []
+    for (name, shape) in list {
+      entries.append(Entry(name: name, shape: shape, offset: offset))
+      offset += shape.reduce(1, *)
+    }
+    self.B = B
+    self.T = T
+    self.entries = entries
+    self.totalCount = offset
+    self.index = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.name, $0) })
+  }
+
+  public subscript(name: String) -> Entry? { index[name].map { entries[$0] } }
+}

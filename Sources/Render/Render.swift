@@ -1,0 +1,3 @@
+// Renderers. Placeholder until the lesson runner lands.
+import LessonModel
+public enum RenderModule {}

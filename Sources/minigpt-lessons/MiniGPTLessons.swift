@@ -1,0 +1,10 @@
+// minigpt-lessons: the command-line entry point; one small ParsableCommand per subcommand.
+import ArgumentParser
+
+@main
+struct MiniGPTLessons: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "minigpt-lessons",
+    abstract: "Learn how a GPT works by running one, step by step.",
+    subcommands: [])
+}
