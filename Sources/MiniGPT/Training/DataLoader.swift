@@ -45,20 +45,23 @@ public struct TokenDataset: Sendable {
   }
 
   /// Up to `maxBatches` consecutive, non-overlapping batches covering the start of the split.
-  public func evaluationBatches(_ split: Split, B: Int, T: Int, maxBatches: Int) -> [(inputs: [Int32], targets: [Int32])] {
+  /// The last batch may have fewer than B rows (a small validation set still gets evaluated).
+  public func evaluationBatches(_ split: Split, B: Int, T: Int, maxBatches: Int) -> [(inputs: [Int32], targets: [Int32], rows: Int)] {
     let r = range(split)
-    var batches: [(inputs: [Int32], targets: [Int32])] = []
+    var batches: [(inputs: [Int32], targets: [Int32], rows: Int)] = []
     var position = r.lowerBound
     while batches.count < maxBatches {
       var inputs = [Int32](), targets = [Int32]()
-      for _ in 0..<B {
-        guard position + T + 1 <= r.upperBound else { break }
+      var rows = 0
+      while rows < B, position + T + 1 <= r.upperBound {
         inputs += tokens[position..<position + T]
         targets += tokens[position + 1..<position + T + 1]
         position += T
+        rows += 1
       }
-      guard inputs.count == B * T else { break }
-      batches.append((inputs, targets))
+      guard rows > 0 else { break }
+      batches.append((inputs, targets, rows))
+      if rows < B { break }
     }
     return batches
   }

@@ -76,11 +76,14 @@ public final class Trainer {
     let batches = data.evaluationBatches(split, B: settings.batchSize, T: settings.sequenceLength,
                                          maxBatches: settings.evaluationBatches)
     guard !batches.isEmpty else { return nil }
-    var total = 0.0
+    // Weighted by rows so a short last batch counts for what it holds.
+    var total = 0.0, rows = 0
     for b in batches {
-      total += Double(try model.forward(tokens: b.inputs, targets: b.targets, B: settings.batchSize, T: settings.sequenceLength)!)
+      let loss = try model.forward(tokens: b.inputs, targets: b.targets, B: b.rows, T: settings.sequenceLength)!
+      total += Double(loss) * Double(b.rows)
+      rows += b.rows
     }
-    return Float(total / Double(batches.count))
+    return Float(total / Double(rows))
   }
 }
 
