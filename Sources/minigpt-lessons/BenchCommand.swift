@@ -171,10 +171,11 @@ func measurePeakGflops(_ backend: any Backend) throws -> Double {
 /// Peak resident set size of this process (getrusage; Linux reports KiB, macOS bytes).
 func peakResidentBytes() -> Int {
   var usage = rusage()
-  getrusage(RUSAGE_SELF, &usage)
   #if os(Linux)
+  getrusage(RUSAGE_SELF.rawValue, &usage)
   return Int(usage.ru_maxrss) * 1024
   #else
+  getrusage(RUSAGE_SELF, &usage)
   return Int(usage.ru_maxrss)
   #endif
 }
