@@ -36,7 +36,7 @@ public indirect enum JSONValue: Equatable, Sendable {
     switch self {
     case .object: return "an object"
     case .array: return "an array"
-    case .string: return "a string"
+    case .string(let text): return text.count <= 40 ? "the string \"\(text)\"" : "a string"
     case .number(let text): return "the number \(text)"
     case .bool(let b): return "\(b)"
     case .null: return "null"
