@@ -93,12 +93,23 @@ public struct Checkpoint: Sendable {
   static func transposed(_ source: ArraySlice<Float>, rows: Int, columns: Int) -> [Float] {
     precondition(source.count == rows * columns)
     return [Float](unsafeUninitializedCapacity: source.count) { out, count in
-      source.withUnsafeBufferPointer { src in
-        for r in 0..<rows {
-          for c in 0..<columns { out[c * rows + r] = src[r * columns + c] }
+      source.withUnsafeBufferPointer { transpose($0, rows: rows, columns: columns, into: out) }
+      count = source.count
+    }
+  }
+
+  /// `destination[c * rows + r] = source[r * columns + c]`, in 32 × 32 tiles so that both sides
+  /// stay in cache (a plain double loop strides through memory on one side: ~5× slower for 768 × 3072).
+  static func transpose(_ source: UnsafeBufferPointer<Float>, rows: Int, columns: Int,
+                        into destination: UnsafeMutableBufferPointer<Float>) {
+    precondition(source.count == rows * columns && destination.count == rows * columns)
+    let tile = 32
+    for r0 in stride(from: 0, to: rows, by: tile) {
+      for c0 in stride(from: 0, to: columns, by: tile) {
+        for r in r0..<min(r0 + tile, rows) {
+          for c in c0..<min(c0 + tile, columns) { destination[c * rows + r] = source[r * columns + c] }
         }
       }
-      count = source.count
     }
   }
 

@@ -109,8 +109,9 @@ struct CheckpointReader {
         if ParameterLayout.isConv1DWeight(entry.name) {
           // File (in, out) = (shape[1], shape[0]) → internal (out, in).
           let source = try file.floats(t.name)
-          let transposed = Checkpoint.transposed(source[...], rows: entry.shape[1], columns: entry.shape[0])
-          _ = destination.update(fromContentsOf: transposed)
+          source.withUnsafeBufferPointer {
+            Checkpoint.transpose($0, rows: entry.shape[1], columns: entry.shape[0], into: destination)
+          }
         } else {
           try file.copyFloats(t.name, into: destination)
         }

@@ -87,12 +87,16 @@ extension GPTConfiguration {
 
   /// A config.json that `transformers` loads as GPT2LMHeadModel with this engine's arithmetic.
   public func huggingFaceConfigJSON() -> String {
-    """
+    // GPT-2's <|endoftext|> is 50256; a smaller vocabulary has no known end token.
+    let endOfText = vocabSize > 50256 ? "50256" : "null"
+    return """
     {
       "activation_function": "gelu_new",
       "architectures": ["GPT2LMHeadModel"],
       "attn_pdrop": 0.0,
+      "bos_token_id": \(endOfText),
       "embd_pdrop": 0.0,
+      "eos_token_id": \(endOfText),
       "layer_norm_epsilon": 1e-05,
       "model_type": "gpt2",
       "n_ctx": \(contextLength),

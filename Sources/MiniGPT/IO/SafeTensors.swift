@@ -119,7 +119,12 @@ public final class SafeTensorsFile: @unchecked Sendable {
     // Offsets in foreign files need not be aligned, so every load is unaligned.
     switch t.dtype {
     case .f32:
+      #if _endian(little)
+      // Same bytes on a little-endian host: one copy straight out of the mapping.
+      if n > 0 { UnsafeMutableRawPointer(destination.baseAddress!).copyMemory(from: src.baseAddress!, byteCount: 4 * n) }
+      #else
       for i in 0..<n { destination[i] = Float(bitPattern: UInt32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
+      #endif
     case .f16:
       for i in 0..<n { destination[i] = Self.float(fromHalf: UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
     case .bf16:
