@@ -134,6 +134,7 @@ import Testing
                        "dtype must be a string")
     try expectRejected(safetensorsBytes(header: #"{"w":[1,2]}"#), "entry \"w\" must be an object")
     try expectRejected(safetensorsBytes(header: #"{"__metadata__":{"step":3}}"#), "__metadata__ value for \"step\" must be a string")
+    try expectRejected(safetensorsBytes(header: #"{"__metadata__":"v1"}"#), "__metadata__ must be an object of strings")
   }
 
   @Test func duplicateNames() throws {

@@ -1,10 +1,12 @@
 // A small strict JSON reader (RFC 8259) over bytes, for SafeTensors headers and config.json.
-// Why not JSONSerialization: it silently keeps one of two duplicate keys, has no nesting limit
-// (deep input can overflow the stack) and builds a whole tree even for a 100 MB header. This one
-// reports duplicates, stops at `maxDepth`, and lets a schema-aware caller read values in place.
+// Why not JSONSerialization: it silently keeps the last of two duplicate keys ({"a":1,"a":2} gives
+// a = 2 on Swift 6.3/Linux), its nesting limit (512 here) is the Foundation version's choice, and it
+// builds a whole tree even for a 100 MB header. This one reports duplicates, stops at `maxDepth`,
+// and lets a schema-aware caller read values in place without building them.
+// Internal to the engine: callers see EngineError, never JSONSyntaxError.
 
 /// One parsed JSON value. Numbers keep their source text so integers are read exactly.
-public indirect enum JSONValue: Equatable, Sendable {
+indirect enum JSONValue: Equatable, Sendable {
   case object([(key: String, value: JSONValue)])
   case array([JSONValue])
   case string(String)
@@ -12,7 +14,7 @@ public indirect enum JSONValue: Equatable, Sendable {
   case bool(Bool)
   case null
 
-  public static func == (a: JSONValue, b: JSONValue) -> Bool {
+  static func == (a: JSONValue, b: JSONValue) -> Bool {
     switch (a, b) {
     case (.object(let x), .object(let y)):
       return x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
@@ -26,13 +28,13 @@ public indirect enum JSONValue: Equatable, Sendable {
   }
 
   /// The value under `key` when this is an object.
-  public subscript(key: String) -> JSONValue? {
+  subscript(key: String) -> JSONValue? {
     guard case .object(let members) = self else { return nil }
     return members.first { $0.key == key }?.value
   }
 
   /// A short description of the kind of value, for error messages.
-  public var kind: String {
+  var kind: String {
     switch self {
     case .object: return "an object"
     case .array: return "an array"
@@ -45,41 +47,41 @@ public indirect enum JSONValue: Equatable, Sendable {
 }
 
 /// Why a JSON text was rejected; `offset` is the byte position in the text.
-public struct JSONSyntaxError: Error, Equatable, CustomStringConvertible {
-  public let offset: Int
-  public let message: String
-  public var description: String { "JSON error at byte \(offset): \(message)" }
+struct JSONSyntaxError: Error, Equatable, CustomStringConvertible {
+  let offset: Int
+  let message: String
+  var description: String { "JSON error at byte \(offset): \(message)" }
 }
 
 /// A cursor over UTF-8 JSON bytes.
-public struct JSONReader {
-  public let bytes: UnsafeRawBufferPointer
-  public private(set) var position = 0
-  public let maxDepth: Int
+struct JSONReader {
+  let bytes: UnsafeRawBufferPointer
+  private(set) var position = 0
+  let maxDepth: Int
 
-  public init(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 64) {
+  init(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 64) {
     self.bytes = bytes
     self.maxDepth = maxDepth
   }
 
   /// Parses one complete document: a single value surrounded only by whitespace.
-  public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 64) throws -> JSONValue {
+  static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 64) throws -> JSONValue {
     var reader = JSONReader(bytes, maxDepth: maxDepth)
     let value = try reader.readValue(depth: 0)
     try reader.expectEnd()
     return value
   }
 
-  public func fail(_ message: String) -> JSONSyntaxError { JSONSyntaxError(offset: position, message: message) }
+  func fail(_ message: String) -> JSONSyntaxError { JSONSyntaxError(offset: position, message: message) }
 
   private var current: UInt8? { position < bytes.count ? bytes[position] : nil }
 
-  public mutating func skipWhitespace() {
+  mutating func skipWhitespace() {
     while let c = current, c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { position += 1 }
   }
 
   /// Consumes `byte` after optional whitespace, or throws.
-  public mutating func expect(_ byte: UInt8) throws {
+  mutating func expect(_ byte: UInt8) throws {
     skipWhitespace()
     guard current == byte else {
       throw fail("expected '\(Character(Unicode.Scalar(byte)))', found \(describeCurrent())")
@@ -88,19 +90,19 @@ public struct JSONReader {
   }
 
   /// Consumes `byte` if it comes next (after whitespace).
-  public mutating func consume(_ byte: UInt8) -> Bool {
+  mutating func consume(_ byte: UInt8) -> Bool {
     skipWhitespace()
     if current == byte { position += 1; return true }
     return false
   }
 
-  public mutating func expectEnd() throws {
+  mutating func expectEnd() throws {
     skipWhitespace()
     guard position == bytes.count else { throw fail("unexpected \(describeCurrent()) after the value") }
   }
 
-  public mutating func peekIsString() -> Bool { skipWhitespace(); return current == UInt8(ascii: "\"") }
-  public mutating func peekIsObject() -> Bool { skipWhitespace(); return current == UInt8(ascii: "{") }
+  mutating func peekIsString() -> Bool { skipWhitespace(); return current == UInt8(ascii: "\"") }
+  mutating func peekIsObject() -> Bool { skipWhitespace(); return current == UInt8(ascii: "{") }
 
   private func describeCurrent() -> String {
     guard let c = current else { return "end of input" }
@@ -110,7 +112,7 @@ public struct JSONReader {
 
   /// Iterates the members of an object, calling `body` with each key (the reader then sits
   /// before the member's value, which `body` must consume). Duplicate keys are an error.
-  public mutating func readObject(_ body: (inout JSONReader, String) throws -> Void) throws {
+  mutating func readObject(_ body: (inout JSONReader, String) throws -> Void) throws {
     try expect(UInt8(ascii: "{"))
     if consume(UInt8(ascii: "}")) { return }
     var seen = Set<String>()
@@ -128,7 +130,7 @@ public struct JSONReader {
   }
 
   /// Iterates the elements of an array; `body` must consume each element.
-  public mutating func readArray(_ body: (inout JSONReader) throws -> Void) throws {
+  mutating func readArray(_ body: (inout JSONReader) throws -> Void) throws {
     try expect(UInt8(ascii: "["))
     if consume(UInt8(ascii: "]")) { return }
     repeat { try body(&self) } while consume(UInt8(ascii: ","))
@@ -136,7 +138,7 @@ public struct JSONReader {
   }
 
   /// Reads a value into a tree; refuses nesting deeper than `maxDepth`.
-  public mutating func readValue(depth: Int) throws -> JSONValue {
+  mutating func readValue(depth: Int) throws -> JSONValue {
     guard depth < maxDepth else { throw fail("nested deeper than \(maxDepth) levels") }
     skipWhitespace()
     switch current {
@@ -189,7 +191,7 @@ public struct JSONReader {
   }
 
   /// Reads a string, decoding escapes; rejects control characters and invalid UTF-8.
-  public mutating func readString() throws -> String {
+  mutating func readString() throws -> String {
     try expect(UInt8(ascii: "\""))
     var utf8: [UInt8] = []
     while true {
@@ -253,7 +255,7 @@ public struct JSONReader {
   }
 
   /// Skips one value of any kind without building it (still depth-limited and validated).
-  public mutating func skipValue(depth: Int) throws {
+  mutating func skipValue(depth: Int) throws {
     guard depth < maxDepth else { throw fail("nested deeper than \(maxDepth) levels") }
     skipWhitespace()
     switch current {
@@ -265,8 +267,8 @@ public struct JSONReader {
 }
 
 /// Writes JSON string literals (the writer side: SafeTensors headers and config.json).
-public enum JSONText {
-  public static func quoted(_ s: String) -> String {
+enum JSONText {
+  static func quoted(_ s: String) -> String {
     var out = "\""
     for scalar in s.unicodeScalars {
       switch scalar {

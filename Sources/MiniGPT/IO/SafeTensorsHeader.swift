@@ -39,6 +39,7 @@ enum SafeTensorsHeader {
       guard reader.peekIsObject() else { throw SchemaError(message: "the header must be a JSON object") }
       try reader.readObject { reader, key in
         if key == "__metadata__" {
+          guard reader.peekIsObject() else { throw SchemaError(message: "__metadata__ must be an object of strings") }
           try reader.readObject { reader, field in
             guard reader.peekIsString() else {
               throw SchemaError(message: "__metadata__ value for \"\(field)\" must be a string")
