@@ -6,5 +6,8 @@ struct MiniGPTLessons: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "minigpt-lessons",
     abstract: "Learn how a GPT works by running one, step by step.",
-    subcommands: [])
+    subcommands: [
+      TokenizerCommand.self,
+      TokenizeCommand.self,
+    ])
 }
