@@ -10,5 +10,8 @@ struct MiniGPTLessons: ParsableCommand {
       BenchCommand.self,
       TokenizerCommand.self,
       TokenizeCommand.self,
+      TrainCommand.self,
+      GenerateCommand.self,
+      ChatCommand.self,
     ])
 }
