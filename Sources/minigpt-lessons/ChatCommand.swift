@@ -16,7 +16,7 @@ struct ChatCommand: ParsableCommand {
 
       Commands: /tokens-demo "text", /explain, /temp X, /tokens N, /topk K, /topp P, /seed N, \
       /stats, /reset, /help, /quit. Keys: ←/→, Home/End (Ctrl-A/E), ↑/↓ history, Backspace, \
-      Ctrl-K/U/W, Ctrl-C drops the line, Ctrl-D ends.
+      Ctrl-K/U/W, Ctrl-C drops the line (or stops an answer), Ctrl-D ends.
 
       --educational shows, for every answer, the tokenization of your text, the top candidates \
       with their probabilities for the first steps, and the timings; --show-tensors adds embedding \
@@ -65,6 +65,9 @@ struct ChatCommand: ParsableCommand {
                      style.dim(strings.bannerHint)])
       }
       let prompt = style.bold(strings.userPrompt)
+      // Ctrl-C while an answer streams stops that answer; at the prompt it drops the line.
+      InterruptSignal.install()
+      defer { InterruptSignal.uninstall() }
       while let line = editor.readLine(prompt: prompt) {
         if session.handle(line) == .quit { break }
       }

@@ -98,8 +98,8 @@ struct ChatExplainer {
   }
 
   func describe(_ s: SamplingSettings) -> String {
-    if s.temperature == 0 { return "argmax (temperature 0)" }
-    var parts = [String(format: "temperature %g", s.temperature)]
+    if s.temperature == 0 { return strings.words.greedy }
+    var parts = [strings.words.temperature + String(format: " %g", s.temperature)]
     if let k = s.topK { parts.append("top-k \(k)") }
     if let p = s.topP { parts.append(String(format: "top-p %g", p)) }
     return parts.joined(separator: ", ")

@@ -71,11 +71,11 @@ final class ChatSession {
     case "/temp", "/temperature":
       guard let t = Float(argument), t.isFinite, t >= 0, t <= 100 else { complain(strings.usage("/temp X (0 ≤ X ≤ 100)")); break }
       sampling.temperature = t
-      say([strings.setTo("temperature", String(format: "%g", t))])
+      say([strings.setTo(strings.words.temperature, String(format: "%g", t))])
     case "/tokens":
       guard let n = Int(argument), (1...100_000).contains(n) else { complain(strings.usage("/tokens N (1 ≤ N ≤ 100000)")); break }
       maxTokens = n
-      say([strings.setTo("max tokens", String(n))])
+      say([strings.setTo(strings.words.maxTokens, String(n))])
     case "/topk":
       guard let k = Int(argument), k >= 0 else { complain(strings.usage("/topk K (K ≥ 1, 0 = off)")); break }
       sampling.topK = k == 0 ? nil : k
@@ -88,7 +88,7 @@ final class ChatSession {
       guard let s = UInt64(argument) else { complain(strings.usage("/seed N (N ≥ 0)")); break }
       seed = s
       turn = 0
-      say([strings.setTo("seed", String(s))])
+      say([strings.setTo(strings.words.seed, String(s))])
     case "/stats":
       say(stats())
     case "/reset":
@@ -111,8 +111,12 @@ final class ChatSession {
       let trace = try TracedGenerator.generate(
         model: loaded.model, prompt: prompt, maxNewTokens: maxTokens, sampling: sampling, seed: seed &+ turn,
         stopTokens: loaded.stopTokens, captureTensors: showTensors
-      ) { token in writeStandardOutput(decoder.append(loaded.bytes(of: [token]))) }
-      writeStandardOutput(decoder.flush() + "\n")
+      ) { token in
+        writeStandardOutput(decoder.append(loaded.bytes(of: [token])))
+        return InterruptSignal.received == nil  // Ctrl-C ends this answer, not the chat
+      }
+      writeStandardOutput(decoder.flush() + (InterruptSignal.received != nil ? " ^C" : "") + "\n")
+      if InterruptSignal.received != nil { InterruptSignal.install() }
       turn &+= 1
       let kept = trace.tokens.filter { !loaded.stopTokens.contains($0) }
       history = Array((prompt + kept).suffix(loaded.model.config.contextLength))
@@ -135,18 +139,20 @@ final class ChatSession {
     var lines = [
       "\(strings.statsModel): \(loaded.modelURL.path) — n_layer \(cfg.layerCount), n_head \(cfg.headCount), "
         + "n_embd \(cfg.embeddingSize), n_positions \(cfg.contextLength), vocab \(cfg.vocabSize), "
-        + "\(grouped(cfg.parameterCount)) parameters on \(loaded.model.backend.deviceName)",
+        + "\(grouped(cfg.parameterCount)) \(strings.words.parameters), \(loaded.model.backend.deviceName)",
       "\(strings.statsTokenizer): \(loaded.tokenizerURL?.path ?? "–") (\(tokenizer.vocabularySize) tokens)",
     ]
     let state = loaded.trainingState
     if let steps = state[TrainingStateKey.settings].flatMap({ try? JSONDecoder().decode(TrainingSettings.self, from: Data($0.utf8)) })?.steps {
-      var trained = "\(strings.statsTrained): \(steps) steps"
+      var trained = "\(strings.statsTrained): \(steps) \(strings.words.steps)"
       if let v = state[TrainingStateKey.validationLoss].flatMap(Float.init) {
-        trained += String(format: ", validation loss %.4f (perplexity %.1f)", v, perplexity(loss: v))
+        trained += ", \(strings.words.validationLoss) " + String(format: "%.4f", v)
+          + " (\(strings.words.perplexity) " + String(format: "%.1f", perplexity(loss: v)) + ")"
       }
       lines.append(trained)
     }
-    lines.append("\(strings.statsSettings): " + explainer.describe(sampling) + ", max tokens \(maxTokens), seed \(seed)")
+    lines.append("\(strings.statsSettings): " + explainer.describe(sampling)
+      + ", \(strings.words.maxTokens) \(maxTokens), \(strings.words.seed) \(seed)")
     let rate = generationSeconds > 0 ? Double(generatedTokens) / generationSeconds : 0
     lines.append("\(strings.statsSession): " + strings.statsTurns(answers, generatedTokens, String(format: "%.2f", generationSeconds), String(format: "%.1f", rate)))
     lines.append("   " + strings.statsContext(history.count, cfg.contextLength))

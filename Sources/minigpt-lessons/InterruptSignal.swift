@@ -23,6 +23,13 @@ enum InterruptSignal {
     receivedSignal = 0  // initialises the global before a handler can touch it
     signal(SIGINT, recordSignal)
     signal(SIGTERM, recordSignal)
+    // A parent may have started us with these signals blocked (test runners do); then they
+    // would stay pending forever.
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGINT)
+    sigaddset(&set, SIGTERM)
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
   }
 
   /// Back to the default actions.

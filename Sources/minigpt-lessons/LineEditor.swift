@@ -140,7 +140,17 @@ final class LineEditor {
       case 16: recall(index - 1)  // Ctrl-P
       case 14: recall(index + 1)  // Ctrl-N
       case 12: writeStandardOutput("\u{1B}[H\u{1B}[2J")
-      case 27: handleEscape(&buffer, recall: recall, index: index)
+      case 27:
+        switch readEscapeSequence() {
+        case .up: recall(index - 1)
+        case .down: recall(index + 1)
+        case .left: buffer.left()
+        case .right: buffer.right()
+        case .home: buffer.home()
+        case .end: buffer.end()
+        case .delete: buffer.deleteForward()
+        case .other: break
+        }
       case 0..<32: break  // other control keys are ignored
       default:
         if let text = readCharacter(startingWith: byte) { buffer.insert(text) }
@@ -150,29 +160,30 @@ final class LineEditor {
     return buffer.characters.isEmpty ? nil : buffer.text
   }
 
-  /// ESC [ A/B/C/D arrows, ESC [ H/F or ESC O H/F home/end, ESC [ 1~/4~/7~/8~ home/end, ESC [ 3~ delete.
-  private func handleEscape(_ buffer: inout LineBuffer, recall: (Int) -> Void, index: Int) {
-    guard let introducer = readByte(), introducer == UInt8(ascii: "[") || introducer == UInt8(ascii: "O") else { return }
+  enum EscapeKey { case up, down, left, right, home, end, delete, other }
+
+  /// After ESC: ESC [ A/B/C/D arrows, ESC [ H/F or ESC O H/F home/end, ESC [ 1~/4~/7~/8~ home/end,
+  /// ESC [ 3~ delete (xterm's sequences).
+  private func readEscapeSequence() -> EscapeKey {
+    guard let introducer = readByte(), introducer == UInt8(ascii: "[") || introducer == UInt8(ascii: "O") else { return .other }
     var parameter = ""
     while let b = readByte() {
       if (0x30...0x3F).contains(b) {
         parameter.append(Character(Unicode.Scalar(b)))
         continue
       }
-      switch (b, parameter) {
-      case (UInt8(ascii: "A"), _): recall(index - 1)
-      case (UInt8(ascii: "B"), _): recall(index + 1)
-      case (UInt8(ascii: "C"), _): buffer.right()
-      case (UInt8(ascii: "D"), _): buffer.left()
-      case (UInt8(ascii: "H"), _): buffer.home()
-      case (UInt8(ascii: "F"), _): buffer.end()
-      case (UInt8(ascii: "~"), "1"), (UInt8(ascii: "~"), "7"): buffer.home()
-      case (UInt8(ascii: "~"), "4"), (UInt8(ascii: "~"), "8"): buffer.end()
-      case (UInt8(ascii: "~"), "3"): buffer.deleteForward()
-      default: break
+      switch (Character(Unicode.Scalar(b)), parameter) {
+      case ("A", _): return .up
+      case ("B", _): return .down
+      case ("C", _): return .right
+      case ("D", _): return .left
+      case ("H", _), ("~", "1"), ("~", "7"): return .home
+      case ("F", _), ("~", "4"), ("~", "8"): return .end
+      case ("~", "3"): return .delete
+      default: return .other
       }
-      return
     }
+    return .other
   }
 
   /// The rest of a UTF-8 character whose first byte is `lead`.

@@ -43,7 +43,7 @@ struct GenerationTrace {
 
 enum TracedGenerator {
   static func generate(model: GPT, prompt: [Int32], maxNewTokens: Int, sampling: SamplingSettings, seed: UInt64,
-                       stopTokens: Set<Int32>, captureTensors: Bool, onToken: (Int32) -> Void) throws -> GenerationTrace {
+                       stopTokens: Set<Int32>, captureTensors: Bool, onToken: (Int32) -> Bool) throws -> GenerationTrace {
     try sampling.validate()
     guard !prompt.isEmpty else { throw EngineError.invalidTokens("the prompt is empty: generation needs at least one token") }
     let limit = model.config.contextLength
@@ -64,8 +64,8 @@ enum TracedGenerator {
       let used = logits
       context.append(next)
       let stop = stopTokens.contains(next)
-      if !stop { onToken(next) }
-      let finished = stop || trace.steps.count + 1 == maxNewTokens
+      let wanted = stop ? false : onToken(next)  // as GPT.generate: onToken may stop it
+      let finished = stop || !wanted || trace.steps.count + 1 == maxNewTokens
       if !finished {
         if cache.length >= limit {
           cache.reset()

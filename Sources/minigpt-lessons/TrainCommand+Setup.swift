@@ -14,8 +14,12 @@ struct TrainingSetup {
 }
 
 extension TrainCommand {
-  static let defaultEpochs = 10
+  // The shipped model's recipe (models/README.md): `train --weights-only --force` reproduces it.
+  static let defaultEpochs = 20
   static let defaultSeed: UInt64 = 1337
+  /// A corpus of a few hundred kilobytes supports about two thousand tokens; larger vocabularies
+  /// leave most embedding rows rarely trained. (The presets' own vocabularies are for benchmarks.)
+  static let defaultVocabularySize = 2048
 
   func freshSetup(outURL: URL, backend: any Backend) throws -> TrainingSetup {
     let files = FileManager.default
@@ -31,8 +35,8 @@ extension TrainCommand {
     if let embedding { cfg.embeddingSize = embedding }
     if let context { cfg.contextLength = context }
     let loadedTokenizer = try tokenizer.map { try BPETokenizer.load(from: URL(fileURLWithPath: $0)) }
-    cfg.vocabSize = loadedTokenizer?.vocabularySize ?? vocabularySize ?? cfg.vocabSize
-    let custom = [layers, heads, embedding, context].contains { $0 != nil } || cfg.vocabSize != GPTConfiguration.presets[configName]!.vocabSize
+    cfg.vocabSize = loadedTokenizer?.vocabularySize ?? vocabularySize ?? Self.defaultVocabularySize
+    let custom = [layers, heads, embedding, context].contains { $0 != nil }
     try cfg.validate()
 
     let defaults = TrainingDefaults.forBackend(backend.kind, config: cfg)
@@ -74,7 +78,7 @@ extension TrainCommand {
     let trainer = try Trainer(model: model, data: dataset, settings: settings)
     let record = TrainingRecord(
       settings: settings, rngState: trainer.rng.state, tokenizer: Self.relativePath(of: tokenizerURL, from: outURL),
-      dataPath: dataURL.path, dataTokens: tokens.count, dataFingerprint: TrainingRecord.fingerprint(tokens),
+      dataPath: Self.recordedPath(of: dataURL), dataTokens: tokens.count, dataFingerprint: TrainingRecord.fingerprint(tokens),
       validationFraction: validationFraction, stepsPerEpoch: stepsPerEpoch, configName: custom ? "\(configName) (custom)" : configName)
     return TrainingSetup(trainer: trainer, record: record, defaultsNote: notes.isEmpty ? nil : notes.joined(separator: "; "))
   }
@@ -123,15 +127,23 @@ extension TrainCommand {
     return TrainingSetup(trainer: trainer, record: record, defaultsNote: nil)
   }
 
+  /// The data file: as given, else (a relative path that is not here) found like the default
+  /// corpus, in the current folder or above the executable.
   private func resolveData(_ path: String?) throws -> URL {
-    if let path {
-      guard FileManager.default.fileExists(atPath: path) else { throw CLIError.missingFile("\(path): no such data file") }
-      return URL(fileURLWithPath: path)
-    }
-    guard let found = ProjectFiles.locate(ProjectFiles.corpus) else {
-      throw CLIError.missingFile("no --data given and \(ProjectFiles.corpus) was not found; pass --data FILE")
-    }
-    return found
+    let wanted = path ?? ProjectFiles.corpus
+    if FileManager.default.fileExists(atPath: wanted) { return URL(fileURLWithPath: wanted) }
+    if !wanted.hasPrefix("/"), let found = ProjectFiles.locate(wanted) { return found }
+    throw CLIError.missingFile(path == nil
+      ? "no --data given and \(ProjectFiles.corpus) was not found; pass --data FILE"
+      : "\(wanted): no such data file")
+  }
+
+  /// How the data is recorded: relative to the current folder when it lies inside it (the
+  /// default corpus in a checkout), so the record names no machine-specific folder.
+  static func recordedPath(of data: URL) -> String {
+    let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.path + "/"
+    let full = data.standardizedFileURL.path
+    return full.hasPrefix(here) ? String(full.dropFirst(here.count)) : full
   }
 
   private func trainTokenizer(corpus: [UInt8], source: String, vocabularySize: Int) throws -> BPETokenizer {

@@ -27,7 +27,8 @@ struct TrainCommand: ParsableCommand {
       set a new total (the learning-rate schedule is stretched to it).
 
       Examples:
-        minigpt-lessons train --epochs 3
+        minigpt-lessons train --epochs 3 --out models/my_first.safetensors
+        minigpt-lessons train --weights-only --force   # retrains the shipped model (models/README.md)
         minigpt-lessons train --data my_text.txt --config small --steps 2000 --out models/my.safetensors
         minigpt-lessons train --config tiny --layers 2 --embedding 64 --vocab-size 1024 --epochs 5 --out /tmp/t.safetensors
         minigpt-lessons train --resume --out /tmp/t.safetensors
@@ -39,7 +40,7 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "The training text (default: data/corpus_pt_br.txt; with --resume: the file recorded in the checkpoint).")
   var data: String?
 
-  @Option(help: "Passes over the training data (default 10).")
+  @Option(help: "Passes over the training data (default 20).")
   var epochs: Int?
 
   @Option(help: "Optimizer steps in total (instead of --epochs).")
@@ -67,7 +68,7 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Use this tokenizer (tokenizer.json, or a folder with tokenizer.json or vocab.json + merges.txt) instead of training one.")
   var tokenizer: String?
 
-  @Option(name: .customLong("vocab-size"), help: "Vocabulary of the tokenizer to train (default: the preset's, 4096 for tiny).")
+  @Option(name: .customLong("vocab-size"), help: "Vocabulary of the tokenizer to train (default 2048).")
   var vocabularySize: Int?
 
   @Option(help: "Seed for the weights and the batches (default 1337).")
