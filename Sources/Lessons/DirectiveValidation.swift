@@ -1,0 +1,245 @@
+// Checks one directive occurrence against its declaration before anything runs: name, argument,
+// body, each option's name, type and range, paths (present, inside the lesson's folder unless
+// `:allow-outside:`), and `:expect:` names. Returns every problem found, not just the first.
+import Foundation
+import LessonModel
+
+/// Options every directive accepts, handled by the interpreter itself.
+enum CommonOption {
+  static let expect = "expect"
+  static let expectError = "expect-error"
+  static let snapshot = "snapshot"
+  static let allowOutside = "allow-outside"
+  static let all = [expect, expectError, snapshot, allowOutside]
+}
+
+/// A directive ready to run.
+public struct PreparedDirective {
+  public var directive: any Directive
+  public var invocation: Invocation
+  public var expectations: [Expectation]
+  /// Text the error must contain, and the line of the `:expect-error:` option.
+  public var expectedError: (text: String, line: Int)?
+  /// Whether `check` compares its outputs with the recorded snapshot (`:snapshot: false` opts out).
+  public var isSnapshotted: Bool
+}
+
+struct DirectiveValidator {
+  var path: String
+  var lessonDirectory: URL
+  var registry: DirectiveRegistry
+
+  private func at(_ line: Int, _ column: Int, _ message: String) -> Diagnostic {
+    Diagnostic(.error, at: SourceLocation(path: path, line: line, column: column), message)
+  }
+
+  func validate(_ syntax: DirectiveSyntax) -> (PreparedDirective?, [Diagnostic]) {
+    var problems = syntax.problems.map { at($0.line, $0.column, $0.message) }
+    guard !syntax.name.isEmpty, DirectiveSyntax.isValidName(syntax.name) else { return (nil, problems) }
+    guard let type = registry[syntax.name] else {
+      let hint = Diagnostics.didYouMean(syntax.name, among: registry.names) { "{\($0)}" }
+      problems.append(at(syntax.line, syntax.nameColumn, "unknown directive {\(syntax.name)}\(hint)"))
+      return (nil, problems)
+    }
+    let label = "{\(syntax.name)}"
+
+    switch type.argument {
+    case .none where !syntax.arguments.isEmpty:
+      problems.append(at(syntax.line, syntax.argumentsColumn,
+        "\(label) takes no arguments, found '\(syntax.arguments)'"))
+    case .required(let what) where syntax.arguments.isEmpty:
+      problems.append(at(syntax.line, syntax.nameColumn,
+        "\(label) needs \(what) after its name on the fence line"))
+    default: break
+    }
+    switch type.body {
+    case .none where !syntax.body.trimmingSpaces().isEmpty:
+      problems.append(at(syntax.bodyLine, syntax.fenceColumn,
+        "\(label) takes no body; options are written ':name: value'"))
+    case .required where syntax.body.trimmingSpaces().isEmpty:
+      problems.append(at(syntax.line, syntax.fenceColumn, "\(label) needs a body after its options"))
+    default: break
+    }
+
+    // Options: names, duplicates, types and ranges.
+    let specs = Dictionary(uniqueKeysWithValues: type.options.map { ($0.name, $0) })
+    let hasPaths = type.options.contains { if case .path = $0.kind { return true } else { return false } }
+    let allowedCommon = CommonOption.all.filter { $0 != CommonOption.allowOutside || hasPaths }
+    var values: [String: OptionValue] = [:]
+    var seen: [String: Int] = [:]
+    var optionLines: [String: OptionSyntax] = [:]
+    var expectations: [Expectation] = []
+    var expectedError: (String, Int)?
+    var snapshot = true
+    var allowOutside = false
+    var pathOptions: [(OptionSyntax, OptionSpec)] = []
+
+    for option in syntax.options {
+      if option.key != CommonOption.expect, let first = seen[option.key] {
+        problems.append(at(option.line, option.keyColumn,
+          "option '\(option.key)' is given twice for \(label) (first on line \(first))"))
+        continue
+      }
+      seen[option.key] = option.line
+      optionLines[option.key] = option
+      switch option.key {
+      case CommonOption.expect:
+        let (parsed, expectProblems) = Expectation.parse(option.value, line: option.line,
+                                                         column: option.valueColumn)
+        problems += expectProblems.map { at($0.line, $0.column, $0.message) }
+        expectations += parsed
+        if parsed.isEmpty && expectProblems.isEmpty {
+          problems.append(at(option.line, option.keyColumn, "option 'expect' needs a value"))
+        }
+      case CommonOption.expectError:
+        if option.value.isEmpty {
+          problems.append(at(option.line, option.keyColumn,
+            "option 'expect-error' needs the text the error message must contain"))
+        }
+        expectedError = (option.value, option.line)
+      case CommonOption.snapshot:
+        if let flag = parseBool(option.value) { snapshot = flag } else {
+          problems.append(boolProblem(option, label))
+        }
+      case CommonOption.allowOutside where hasPaths:
+        if let flag = parseBool(option.value) { allowOutside = flag } else {
+          problems.append(boolProblem(option, label))
+        }
+      default:
+        guard let spec = specs[option.key] else {
+          let candidates = type.options.map(\.name) + allowedCommon
+          problems.append(at(option.line, option.keyColumn,
+            "unknown option '\(option.key)' for \(label)"
+              + Diagnostics.didYouMean(option.key, among: candidates)))
+          continue
+        }
+        if case .path = spec.kind {
+          pathOptions.append((option, spec))
+        } else {
+          switch value(of: option, spec: spec, label: label) {
+          case .success(let value): values[spec.name] = value
+          case .failure(let problem): problems.append(problem)
+          }
+        }
+      }
+    }
+    for (option, spec) in pathOptions {
+      switch pathValue(of: option, spec: spec, label: label, allowOutside: allowOutside) {
+      case .success(let value): values[spec.name] = value
+      case .failure(let problem): problems.append(problem)
+      }
+    }
+    for spec in type.options where values[spec.name] == nil && seen[spec.name] == nil {
+      if spec.isRequired {
+        problems.append(at(syntax.line, syntax.fenceColumn,
+          "\(label) needs the option ':\(spec.name): …'" + (spec.help.isEmpty ? "" : " (\(spec.help))")))
+      } else if let defaultValue = spec.defaultValue {
+        values[spec.name] = defaultValue
+      }
+    }
+
+    // :expect: names must be results the directive reports.
+    let resultNames = type.results.map(\.name)
+    for expectation in expectations where !resultNames.contains(expectation.name) {
+      let reports = resultNames.isEmpty
+        ? "; it reports no results"
+        : "; it reports " + resultNames.joined(separator: ", ")
+      let hint = Diagnostics.didYouMean(expectation.name, among: resultNames)
+      problems.append(at(expectation.line, expectation.column,
+        "\(label) has no result '\(expectation.name)' to expect\(hint)\(reports)"))
+    }
+    if let expectedError, !expectations.isEmpty {
+      problems.append(at(expectedError.1, syntax.fenceColumn,
+        "\(label) cannot both ':expect:' values and ':expect-error:' an error"))
+    }
+    guard problems.isEmpty else { return (nil, problems) }
+
+    let invocation = Invocation(
+      name: syntax.name, arguments: syntax.arguments, body: syntax.body, values: values,
+      location: SourceLocation(path: path, line: syntax.line, column: syntax.fenceColumn),
+      lessonDirectory: lessonDirectory)
+    do {
+      let directive = try type.init(invocation)
+      return (PreparedDirective(directive: directive, invocation: invocation,
+                                expectations: expectations, expectedError: expectedError,
+                                isSnapshotted: snapshot), [])
+    } catch let problem as ValidationProblem {
+      let option = problem.option.flatMap { optionLines[$0] }
+      return (nil, [at(option?.line ?? syntax.line, option?.keyColumn ?? syntax.fenceColumn,
+                       "\(label): \(problem.message)")])
+    } catch {
+      return (nil, [at(syntax.line, syntax.fenceColumn, "\(label): \(LessonError.message(for: error))")])
+    }
+  }
+
+  private func boolProblem(_ option: OptionSyntax, _ label: String) -> Diagnostic {
+    at(option.line, option.valueColumn,
+       "option '\(option.key)' of \(label) expects true or false, got '\(option.value)'")
+  }
+
+  private func parseBool(_ text: String) -> Bool? {
+    switch text.lowercased() {
+    case "", "true", "yes", "on", "1": return true
+    case "false", "no", "off", "0": return false
+    default: return nil
+    }
+  }
+
+  private func value(of option: OptionSyntax, spec: OptionSpec, label: String)
+    -> Result<OptionValue, Diagnostic>
+  {
+    let text = option.value
+    let name = "option '\(option.key)' of \(label)"
+    let here = { (message: String) in Result<OptionValue, Diagnostic>.failure(
+      at(option.line, option.valueColumn, message)) }
+    if text.isEmpty, spec.kind != .bool { return here("\(name) needs a value") }
+    switch spec.kind {
+    case .int(let range):
+      guard let number = Int(text) else { return here("\(name) expects a whole number, got '\(text)'") }
+      if let range, !range.contains(number) {
+        return here("\(name) must be between \(range.lowerBound) and \(range.upperBound), got \(number)")
+      }
+      return .success(.int(number))
+    case .float(let range):
+      guard let number = Double(text), number.isFinite else {
+        return here("\(name) expects a number, got '\(text)'")
+      }
+      if let range, !range.contains(number) {
+        return here("\(name) must be between \(range.lowerBound) and \(range.upperBound), got \(text)")
+      }
+      return .success(.float(number))
+    case .bool:
+      guard let flag = parseBool(text) else { return .failure(boolProblem(option, label)) }
+      return .success(.bool(flag))
+    case .choice(let choices):
+      guard choices.contains(text) else {
+        return here("\(name) must be one of \(choices.joined(separator: ", ")), got '\(text)'"
+                    + Diagnostics.didYouMean(text, among: choices))
+      }
+      return .success(.string(text))
+    case .string:
+      return .success(.string(text))
+    case .path:
+      preconditionFailure("paths are checked by pathValue")
+    }
+  }
+
+  private func pathValue(of option: OptionSyntax, spec: OptionSpec, label: String, allowOutside: Bool)
+    -> Result<OptionValue, Diagnostic>
+  {
+    let here = { (message: String) in Result<OptionValue, Diagnostic>.failure(
+      at(option.line, option.valueColumn, message)) }
+    guard !option.value.isEmpty else { return here("option '\(option.key)' of \(label) needs a path") }
+    let url = URL(fileURLWithPath: option.value, relativeTo: lessonDirectory).standardizedFileURL
+    let root = lessonDirectory.standardizedFileURL.resolvingSymlinksInPath().path
+    let resolved = url.resolvingSymlinksInPath().path
+    if !allowOutside && !(resolved == root || resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/")) {
+      return here("path '\(option.value)' leaves the lesson's folder; "
+                  + "add ':allow-outside: true' if that is intended")
+    }
+    if case .path(mustExist: true) = spec.kind, !FileManager.default.fileExists(atPath: url.path) {
+      return here("file '\(option.value)' not found (paths are relative to the lesson's folder)")
+    }
+    return .success(.path(url))
+  }
+}
