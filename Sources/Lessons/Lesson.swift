@@ -18,6 +18,12 @@ public struct PreparedLesson {
   public var lessonDirectory: URL
   public var steps: [Step]
 
+  /// True when the prose opens with a level-1 heading (renderers then need not add the title).
+  public var opensWithTitle: Bool {
+    guard case .prose(let prose)? = steps.first, case .heading(1, _)? = prose.nodes.first else { return false }
+    return true
+  }
+
   public var directives: [PreparedDirective] {
     steps.compactMap { if case .directive(let d) = $0 { return d } else { return nil } }
   }

@@ -21,7 +21,12 @@ public struct TerminalRenderer {
 
   /// The title, unless the prose opens with its own level-1 heading.
   public func header(_ lesson: EvaluatedLesson) -> String {
-    lesson.opensWithTitle ? "" : heading(1, [StyledRun(text: lesson.title, style: { $0 })]) + "\n"
+    lesson.opensWithTitle ? "" : header(title: lesson.title)
+  }
+
+  /// A title drawn like a level-1 heading, followed by a blank line.
+  public func header(title: String) -> String {
+    heading(1, [StyledRun(text: title, style: { $0 })]) + "\n"
   }
 
   /// One block, ending with a blank line.
@@ -45,9 +50,7 @@ public struct TerminalRenderer {
     }
     var text = style.foreground(TerminalStyle.accent, DisplayWidth.truncate(visibleControls(head), to: width),
                                 bold: true) + "\n"
-    for output in result.outputs {
-      text += render(output, language: language) + "\n"
-    }
+    text += result.outputs.map { render($0, language: language) }.joined(separator: "\n")
     if options.showTimings, let timing {
       var parts = [String(format3(timing.seconds)) + " " + RenderStrings.seconds.text(language)]
       parts += timing.measurements.map { "\($0.key): \($0.value)" }

@@ -45,7 +45,7 @@ public struct BytesDirective: Directive {
       },
       format: .integer)
     let rows = shown.map { character -> [String] in
-      [String(character),
+      [character == " " ? "␣" : character == "\n" ? "↵" : String(character),
        character.unicodeScalars.map { "U+" + hex(Int($0.value), width: 4) }.joined(separator: " "),
        character.utf8.map { hex(Int($0), width: 2) }.joined(separator: " "),
        String(character.utf8.count)]
