@@ -172,6 +172,11 @@ struct DirectiveValidator {
     }
   }
 
+  /// 100 rather than 100.0.
+  private func compact(_ value: Double) -> String {
+    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+  }
+
   private func boolProblem(_ option: OptionSyntax, _ label: String) -> Diagnostic {
     at(option.line, option.valueColumn,
        "option '\(option.key)' of \(label) expects true or false, got '\(option.value)'")
@@ -205,7 +210,7 @@ struct DirectiveValidator {
         return here("\(name) expects a number, got '\(text)'")
       }
       if let range, !range.contains(number) {
-        return here("\(name) must be between \(range.lowerBound) and \(range.upperBound), got \(text)")
+        return here("\(name) must be between \(compact(range.lowerBound)) and \(compact(range.upperBound)), got \(text)")
       }
       return .success(.float(number))
     case .bool:
@@ -213,7 +218,7 @@ struct DirectiveValidator {
       return .success(.bool(flag))
     case .choice(let choices):
       guard choices.contains(text) else {
-        return here("\(name) must be one of \(choices.joined(separator: ", ")), got '\(text)'"
+        return here("\(name) must be one of \(choices.joined(separator: ", ")); got '\(text)'"
                     + Diagnostics.didYouMean(text, among: choices))
       }
       return .success(.string(text))
@@ -230,7 +235,8 @@ struct DirectiveValidator {
     let here = { (message: String) in Result<OptionValue, Diagnostic>.failure(
       at(option.line, option.valueColumn, message)) }
     guard !option.value.isEmpty else { return here("option '\(option.key)' of \(label) needs a path") }
-    let url = URL(fileURLWithPath: option.value, relativeTo: lessonDirectory).standardizedFileURL
+    let url = (option.value.hasPrefix("/") ? URL(fileURLWithPath: option.value)
+      : lessonDirectory.appendingPathComponent(option.value)).standardizedFileURL
     let root = lessonDirectory.standardizedFileURL.resolvingSymlinksInPath().path
     let resolved = url.resolvingSymlinksInPath().path
     if !allowOutside && !(resolved == root || resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/")) {

@@ -89,7 +89,7 @@ public struct FrontMatter: Equatable, Sendable {
         } else {
           let all = LessonLanguage.allCases.map(\.rawValue)
           fail(value.mark,
-            "'language' must be one of \(all.joined(separator: ", ")), got '\(scalar ?? "")'"
+            "'language' must be one of \(all.joined(separator: ", ")); got '\(scalar ?? "")'"
               + Diagnostics.didYouMean(scalar ?? "", among: all))
         }
       case "seed":
@@ -104,7 +104,7 @@ public struct FrontMatter: Equatable, Sendable {
         } else {
           let all = BackendChoice.allCases.map(\.rawValue)
           fail(value.mark,
-            "'backend' must be one of \(all.joined(separator: ", ")), got '\(scalar ?? "")'"
+            "'backend' must be one of \(all.joined(separator: ", ")); got '\(scalar ?? "")'"
               + Diagnostics.didYouMean(scalar ?? "", among: all))
         }
       case "model":

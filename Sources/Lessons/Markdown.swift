@@ -129,7 +129,10 @@ private struct Converter {
 
   func inline(_ node: OpaquePointer) -> MarkdownInline? {
     switch cmark_node_get_type(node) {
-    case CMARK_NODE_TEXT: return .text(string(cmark_node_get_literal(node)))
+    case CMARK_NODE_TEXT:
+      // cmark leaves an empty text node where trailing spaces made a hard break.
+      let text = string(cmark_node_get_literal(node))
+      return text.isEmpty ? nil : .text(text)
     case CMARK_NODE_CODE: return .code(string(cmark_node_get_literal(node)))
     case CMARK_NODE_EMPH: return .emphasis(inlines(node))
     case CMARK_NODE_STRONG: return .strong(inlines(node))
