@@ -17,7 +17,7 @@ enum CommonOption {
 public struct PreparedDirective {
   public var directive: any Directive
   public var invocation: Invocation
-  public var expectations: [Expectation]
+  public var expectations: [ExpectedValue]
   /// Text the error must contain, and the line of the `:expect-error:` option.
   public var expectedError: (text: String, line: Int)?
   /// Whether `check` compares its outputs with the recorded snapshot (`:snapshot: false` opts out).
@@ -37,7 +37,8 @@ struct DirectiveValidator {
     var problems = syntax.problems.map { at($0.line, $0.column, $0.message) }
     guard !syntax.name.isEmpty, DirectiveSyntax.isValidName(syntax.name) else { return (nil, problems) }
     guard let type = registry[syntax.name] else {
-      let hint = Diagnostics.didYouMean(syntax.name, among: registry.names) { "{\($0)}" }
+      var hint = Diagnostics.didYouMean(syntax.name, among: registry.names) { "{\($0)}" }
+      if hint.isEmpty { hint = "; known directives: " + registry.names.map { "{\($0)}" }.joined(separator: ", ") }
       problems.append(at(syntax.line, syntax.nameColumn, "unknown directive {\(syntax.name)}\(hint)"))
       return (nil, problems)
     }
@@ -68,7 +69,7 @@ struct DirectiveValidator {
     var values: [String: OptionValue] = [:]
     var seen: [String: Int] = [:]
     var optionLines: [String: OptionSyntax] = [:]
-    var expectations: [Expectation] = []
+    var expectations: [ExpectedValue] = []
     var expectedError: (String, Int)?
     var snapshot = true
     var allowOutside = false
@@ -84,7 +85,7 @@ struct DirectiveValidator {
       optionLines[option.key] = option
       switch option.key {
       case CommonOption.expect:
-        let (parsed, expectProblems) = Expectation.parse(option.value, line: option.line,
+        let (parsed, expectProblems) = ExpectedValue.parse(option.value, line: option.line,
                                                          column: option.valueColumn)
         problems += expectProblems.map { at($0.line, $0.column, $0.message) }
         expectations += parsed

@@ -23,7 +23,7 @@ public enum ResultValue: Equatable, Sendable, CustomStringConvertible {
   }
 }
 
-public struct Expectation: Equatable, Sendable {
+public struct ExpectedValue: Equatable, Sendable {
   public enum Check: Equatable, Sendable {
     case approximately(Double, tolerance: Double)
     case approximatelyRelative(Double, fraction: Double)
@@ -57,8 +57,8 @@ public struct Expectation: Equatable, Sendable {
   private static let operators = ["≈", "~=", "~", "==", "=", "<=", "≤", ">=", "≥", "<", ">"]
 
   /// Parses one `:expect:` value. Returns expectations and messages for clauses that do not parse.
-  static func parse(_ text: String, line: Int, column: Int) -> ([Expectation], [SyntaxProblem]) {
-    var expectations: [Expectation] = []
+  static func parse(_ text: String, line: Int, column: Int) -> ([ExpectedValue], [SyntaxProblem]) {
+    var expectations: [ExpectedValue] = []
     var problems: [SyntaxProblem] = []
     var offset = 0
     for clause in text.split(separator: ";", omittingEmptySubsequences: false) {
@@ -68,7 +68,7 @@ public struct Expectation: Equatable, Sendable {
       if trimmed.isEmpty { continue }
       switch parseClause(trimmed) {
       case .success(let (name, check)):
-        expectations.append(Expectation(name: name, check: check, text: trimmed, line: line,
+        expectations.append(ExpectedValue(name: name, check: check, text: trimmed, line: line,
                                         column: clauseColumn))
       case .failure(let problem):
         problems.append(SyntaxProblem(line, clauseColumn,
