@@ -1,7 +1,7 @@
 // How many terminal columns a string takes, after Markus Kuhn's wcwidth
 // (https://www.cl.cam.ac.uk/~mgk25/ucs/wcwidth.c) and Unicode UAX #11: East Asian Wide and
 // Fullwidth characters and emoji take 2 columns, combining marks and zero-width characters 0.
-// Counted per grapheme cluster, so "é" written e + U+0301 and a ZWJ emoji sequence count once.
+// Counted per grapheme cluster, so "é" written e + U+0301 is 1 and a ZWJ emoji sequence is 2.
 
 public enum DisplayWidth {
   /// Columns `text` takes on a terminal. ANSI escape sequences must not be included.
@@ -12,9 +12,15 @@ public enum DisplayWidth {
   public static func of(_ character: Character) -> Int {
     let scalars = character.unicodeScalars
     guard let first = scalars.first else { return 0 }
-    // An emoji presentation selector (U+FE0F) widens a text-style symbol to emoji width.
-    if scalars.contains(where: { $0.value == 0xFE0F }) { return 2 }
-    return width(of: first)
+    // An emoji (including ZWJ sequences, flags, and a text symbol with the emoji presentation
+    // selector U+FE0F) is drawn as one 2-column glyph.
+    if first.properties.isEmojiPresentation
+      || scalars.contains(where: { $0.value == 0xFE0F || $0.value == 0x200D })
+    {
+      return 2
+    }
+    // Otherwise each scalar takes its own width: combining marks 0, halfwidth sound marks 1.
+    return scalars.reduce(0) { $0 + width(of: $1) }
   }
 
   static func width(of scalar: Unicode.Scalar) -> Int {

@@ -129,33 +129,54 @@ extension TerminalRenderer {
     return text
   }
 
+  /// One sparkline per series on a shared x axis, so a validation curve measured every 50 steps
+  /// lines up with the training curve measured every step.
   func render(_ chart: LineChart) -> String {
     let finite = chart.series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
     var text = title(chart.title)
-    guard let low = finite.map(\.y).min(), let high = finite.map(\.y).max() else { return text }
+    guard let low = finite.map(\.y).min(), let high = finite.map(\.y).max(),
+      let minX = finite.map(\.x).min(), let maxX = finite.map(\.x).max()
+    else { return text }
     let format = ValueFormat.fixed(3)
     let names = chart.series.map { DisplayWidth.truncate(visibleControls($0.name), to: 16) }
     let nameWidth = names.map(DisplayWidth.of).max() ?? 0
+    let summaries = chart.series.map { series -> String in
+      guard let first = series.points.first?.y, let last = series.points.last?.y else { return "" }
+      return "  \(format.string(for: first)) → \(format.string(for: last))"
+    }
+    let room = max(4, width - nameWidth - 4 - (summaries.map(DisplayWidth.of).max() ?? 0))
+    let columns = min(room, Set(finite.map(\.x)).count)
     let levels = Array("▁▂▃▄▅▆▇█")
     for (index, series) in chart.series.enumerated() {
-      let ys = series.points.map(\.y)
-      let summary = ys.isEmpty ? "" : "  \(format.string(for: ys.first!)) → \(format.string(for: ys.last!))"
-      let room = max(4, width - nameWidth - 4 - DisplayWidth.of(summary))
-      let buckets = resample(ys, to: min(ys.count, room))
-      let spark = String(buckets.map { y -> Character in
-        guard y.isFinite else { return " " }
+      let ys = resample(series.points, columns: columns, from: minX, to: maxX)
+      let spark = String(ys.map { y -> Character in
+        guard let y else { return " " }
         let t = high > low ? (y - low) / (high - low) : 0.5
         return levels[min(7, max(0, Int((t * 7).rounded())))]
       })
       let colour = ColourMap.series[index % ColourMap.series.count]
-      text += "  " + DisplayWidth.pad(names[index], to: nameWidth) + "  "
-        + style.foreground(colour, spark) + style.dim(summary) + "\n"
+      text += trimmed("  " + DisplayWidth.pad(names[index], to: nameWidth) + "  "
+        + style.foreground(colour, spark) + style.dim(summaries[index])) + "\n"
     }
-    let xs = finite.map(\.x)
-    let xText = "\(visibleControls(chart.xLabel)) \(compact(xs.min()!)) … \(compact(xs.max()!))"
+    let xText = "\(visibleControls(chart.xLabel)) \(compact(minX)) … \(compact(maxX))"
     let yText = "\(visibleControls(chart.yLabel)) \(format.string(for: low)) … \(format.string(for: high))"
     text += style.dim(DisplayWidth.truncate("  " + xText + " · " + yText, to: width)) + "\n"
     return text
+  }
+
+  /// The mean y of the points falling in each of `columns` equal slices of minX…maxX (nil where
+  /// a slice has none).
+  func resample(_ points: [ChartPoint], columns: Int, from minX: Double, to maxX: Double) -> [Double?] {
+    guard columns > 0 else { return [] }
+    var sums = [Double](repeating: 0, count: columns)
+    var counts = [Int](repeating: 0, count: columns)
+    for point in points where point.x.isFinite && point.y.isFinite {
+      let t = maxX > minX ? (point.x - minX) / (maxX - minX) : 0
+      let column = min(columns - 1, max(0, Int((t * Double(columns - 1)).rounded())))
+      sums[column] += point.y
+      counts[column] += 1
+    }
+    return (0..<columns).map { counts[$0] > 0 ? sums[$0] / Double(counts[$0]) : nil }
   }
 
   func render(_ chart: BarChart) -> String {
@@ -173,17 +194,6 @@ extension TerminalRenderer {
         + style.foreground(TerminalStyle.barColour, bar)) + "\n"
     }
     return text
-  }
-
-  /// Averages of `count` consecutive groups, so a long curve fits in a sparkline.
-  func resample(_ values: [Double], to count: Int) -> [Double] {
-    guard count > 0, values.count > count else { return values }
-    return (0..<count).map { bucket in
-      let start = bucket * values.count / count
-      let end = max(start + 1, (bucket + 1) * values.count / count)
-      let slice = values[start..<end].filter(\.isFinite)
-      return slice.isEmpty ? .nan : slice.reduce(0, +) / Double(slice.count)
-    }
   }
 
   /// Integers without decimals (steps), other values with up to 3.
