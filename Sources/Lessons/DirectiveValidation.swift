@@ -42,15 +42,51 @@ struct DirectiveValidator {
       problems.append(at(syntax.line, syntax.nameColumn, "unknown directive {\(syntax.name)}\(hint)"))
       return (nil, problems)
     }
-    let label = "{\(syntax.name)}"
+    problems += checkArgumentAndBody(type, syntax)
+    let (options, optionProblems) = checkOptions(type, syntax)
+    problems += optionProblems
+    problems += checkExpectations(type, syntax, options)
+    guard problems.isEmpty else { return (nil, problems) }
 
+    let label = "{\(syntax.name)}"
+    let invocation = Invocation(
+      name: syntax.name, arguments: syntax.arguments, body: syntax.body, values: options.values,
+      location: SourceLocation(path: path, line: syntax.line, column: syntax.fenceColumn),
+      lessonDirectory: lessonDirectory)
+    do {
+      let directive = try type.init(invocation)
+      return (PreparedDirective(directive: directive, invocation: invocation,
+                                expectations: options.expectations, expectedError: options.expectedError,
+                                isSnapshotted: options.snapshot), [])
+    } catch let problem as ValidationProblem {
+      let option = problem.option.flatMap { options.lines[$0] }
+      return (nil, [at(option?.line ?? syntax.line, option?.keyColumn ?? syntax.fenceColumn,
+                       "\(label): \(problem.message)")])
+    } catch {
+      return (nil, [at(syntax.line, syntax.fenceColumn, "\(label): \(LessonError.message(for: error))")])
+    }
+  }
+
+  /// What the option lines of one directive amount to.
+  private struct CheckedOptions {
+    var values: [String: OptionValue] = [:]
+    /// Each option's (first) line, by name.
+    var lines: [String: OptionSyntax] = [:]
+    var expectations: [ExpectedValue] = []
+    var expectedError: (text: String, line: Int)?
+    var snapshot = true
+    var allowOutside = false
+  }
+
+  private func checkArgumentAndBody(_ type: any Directive.Type, _ syntax: DirectiveSyntax) -> [Diagnostic] {
+    let label = "{\(syntax.name)}"
+    var problems: [Diagnostic] = []
     switch type.argument {
     case .none where !syntax.arguments.isEmpty:
       problems.append(at(syntax.line, syntax.argumentsColumn,
         "\(label) takes no arguments, found '\(syntax.arguments)'"))
     case .required(let what) where syntax.arguments.isEmpty:
-      problems.append(at(syntax.line, syntax.nameColumn,
-        "\(label) needs \(what) after its name on the fence line"))
+      problems.append(at(syntax.line, syntax.nameColumn, "\(label) needs \(what) after its name on the fence line"))
     default: break
     }
     switch type.body {
@@ -61,116 +97,103 @@ struct DirectiveValidator {
       problems.append(at(syntax.line, syntax.fenceColumn, "\(label) needs a body after its options"))
     default: break
     }
+    return problems
+  }
 
-    // Options: names, duplicates, types and ranges.
+  /// Names, duplicates, types, ranges and paths of the option lines; defaults filled in.
+  private func checkOptions(_ type: any Directive.Type, _ syntax: DirectiveSyntax)
+    -> (CheckedOptions, [Diagnostic])
+  {
+    let label = "{\(syntax.name)}"
     let specs = Dictionary(uniqueKeysWithValues: type.options.map { ($0.name, $0) })
     let hasPaths = type.options.contains { if case .path = $0.kind { return true } else { return false } }
     let allowedCommon = CommonOption.all.filter { $0 != CommonOption.allowOutside || hasPaths }
-    var values: [String: OptionValue] = [:]
-    var seen: [String: Int] = [:]
-    var optionLines: [String: OptionSyntax] = [:]
-    var expectations: [ExpectedValue] = []
-    var expectedError: (String, Int)?
-    var snapshot = true
-    var allowOutside = false
+    var checked = CheckedOptions()
+    var problems: [Diagnostic] = []
     var pathOptions: [(OptionSyntax, OptionSpec)] = []
 
     for option in syntax.options {
-      if option.key != CommonOption.expect, let first = seen[option.key] {
+      if option.key != CommonOption.expect, let first = checked.lines[option.key] {
         problems.append(at(option.line, option.keyColumn,
-          "option '\(option.key)' is given twice for \(label) (first on line \(first))"))
+          "option '\(option.key)' is given twice for \(label) (first on line \(first.line))"))
         continue
       }
-      seen[option.key] = option.line
-      optionLines[option.key] = option
-      switch option.key {
-      case CommonOption.expect:
-        let (parsed, expectProblems) = ExpectedValue.parse(option.value, line: option.line,
-                                                         column: option.valueColumn)
-        problems += expectProblems.map { at($0.line, $0.column, $0.message) }
-        expectations += parsed
-        if parsed.isEmpty && expectProblems.isEmpty {
-          problems.append(at(option.line, option.keyColumn, "option 'expect' needs a value"))
-        }
-      case CommonOption.expectError:
-        if option.value.isEmpty {
-          problems.append(at(option.line, option.keyColumn,
-            "option 'expect-error' needs the text the error message must contain"))
-        }
-        expectedError = (option.value, option.line)
-      case CommonOption.snapshot:
-        if let flag = parseBool(option.value) { snapshot = flag } else {
-          problems.append(boolProblem(option, label))
-        }
-      case CommonOption.allowOutside where hasPaths:
-        if let flag = parseBool(option.value) { allowOutside = flag } else {
-          problems.append(boolProblem(option, label))
-        }
-      default:
-        guard let spec = specs[option.key] else {
-          let candidates = type.options.map(\.name) + allowedCommon
-          problems.append(at(option.line, option.keyColumn,
-            "unknown option '\(option.key)' for \(label)"
-              + Diagnostics.didYouMean(option.key, among: candidates)))
-          continue
-        }
+      checked.lines[option.key] = checked.lines[option.key] ?? option
+      if allowedCommon.contains(option.key) {
+        problems += commonOption(option, label: label, into: &checked)
+      } else if let spec = specs[option.key] {
         if case .path = spec.kind {
-          pathOptions.append((option, spec))
+          pathOptions.append((option, spec))  // checked once :allow-outside: is known
         } else {
           switch value(of: option, spec: spec, label: label) {
-          case .success(let value): values[spec.name] = value
+          case .success(let value): checked.values[spec.name] = value
           case .failure(let problem): problems.append(problem)
           }
         }
+      } else {
+        problems.append(at(option.line, option.keyColumn,
+          "unknown option '\(option.key)' for \(label)"
+            + Diagnostics.didYouMean(option.key, among: type.options.map(\.name) + allowedCommon)))
       }
     }
     for (option, spec) in pathOptions {
-      switch pathValue(of: option, spec: spec, label: label, allowOutside: allowOutside) {
-      case .success(let value): values[spec.name] = value
+      switch pathValue(of: option, spec: spec, label: label, allowOutside: checked.allowOutside) {
+      case .success(let value): checked.values[spec.name] = value
       case .failure(let problem): problems.append(problem)
       }
     }
-    for spec in type.options where values[spec.name] == nil && seen[spec.name] == nil {
+    for spec in type.options where checked.values[spec.name] == nil && checked.lines[spec.name] == nil {
       if spec.isRequired {
         problems.append(at(syntax.line, syntax.fenceColumn,
           "\(label) needs the option ':\(spec.name): …'" + (spec.help.isEmpty ? "" : " (\(spec.help))")))
       } else if let defaultValue = spec.defaultValue {
-        values[spec.name] = defaultValue
+        checked.values[spec.name] = defaultValue
       }
     }
+    return (checked, problems)
+  }
 
-    // :expect: names must be results the directive reports.
+  /// :expect:, :expect-error:, :snapshot:, :allow-outside:.
+  private func commonOption(_ option: OptionSyntax, label: String, into checked: inout CheckedOptions)
+    -> [Diagnostic]
+  {
+    switch option.key {
+    case CommonOption.expect:
+      let (parsed, problems) = ExpectedValue.parse(option.value, line: option.line, column: option.valueColumn)
+      checked.expectations += parsed
+      if parsed.isEmpty && problems.isEmpty {
+        return [at(option.line, option.keyColumn, "option 'expect' needs a value")]
+      }
+      return problems.map { at($0.line, $0.column, $0.message) }
+    case CommonOption.expectError:
+      checked.expectedError = (option.value, option.line)
+      return option.value.isEmpty
+        ? [at(option.line, option.keyColumn, "option 'expect-error' needs the text the error message must contain")]
+        : []
+    default:
+      guard let flag = parseBool(option.value) else { return [boolProblem(option, label)] }
+      if option.key == CommonOption.snapshot { checked.snapshot = flag } else { checked.allowOutside = flag }
+      return []
+    }
+  }
+
+  /// :expect: names must be results the directive reports, and not be combined with :expect-error:.
+  private func checkExpectations(_ type: any Directive.Type, _ syntax: DirectiveSyntax,
+                                 _ checked: CheckedOptions) -> [Diagnostic] {
+    let label = "{\(syntax.name)}"
     let resultNames = type.results.map(\.name)
-    for expectation in expectations where !resultNames.contains(expectation.name) {
-      let reports = resultNames.isEmpty
-        ? "; it reports no results"
-        : "; it reports " + resultNames.joined(separator: ", ")
+    var problems: [Diagnostic] = []
+    for expectation in checked.expectations where !resultNames.contains(expectation.name) {
+      let reports = resultNames.isEmpty ? "; it reports no results" : "; it reports " + resultNames.joined(separator: ", ")
       let hint = Diagnostics.didYouMean(expectation.name, among: resultNames)
       problems.append(at(expectation.line, expectation.column,
         "\(label) has no result '\(expectation.name)' to expect\(hint)\(reports)"))
     }
-    if let expectedError, !expectations.isEmpty {
-      problems.append(at(expectedError.1, syntax.fenceColumn,
+    if let expectedError = checked.expectedError, !checked.expectations.isEmpty {
+      problems.append(at(expectedError.line, syntax.fenceColumn,
         "\(label) cannot both ':expect:' values and ':expect-error:' an error"))
     }
-    guard problems.isEmpty else { return (nil, problems) }
-
-    let invocation = Invocation(
-      name: syntax.name, arguments: syntax.arguments, body: syntax.body, values: values,
-      location: SourceLocation(path: path, line: syntax.line, column: syntax.fenceColumn),
-      lessonDirectory: lessonDirectory)
-    do {
-      let directive = try type.init(invocation)
-      return (PreparedDirective(directive: directive, invocation: invocation,
-                                expectations: expectations, expectedError: expectedError,
-                                isSnapshotted: snapshot), [])
-    } catch let problem as ValidationProblem {
-      let option = problem.option.flatMap { optionLines[$0] }
-      return (nil, [at(option?.line ?? syntax.line, option?.keyColumn ?? syntax.fenceColumn,
-                       "\(label): \(problem.message)")])
-    } catch {
-      return (nil, [at(syntax.line, syntax.fenceColumn, "\(label): \(LessonError.message(for: error))")])
-    }
+    return problems
   }
 
   /// 100 rather than 100.0.

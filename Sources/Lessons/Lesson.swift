@@ -66,7 +66,8 @@ public enum Lesson {
   public static func prepare(
     source: String, path: String, lessonDirectory: URL, registry: DirectiveRegistry = .standard
   ) throws -> PreparedLesson {
-    let text = source.replacingOccurrences(of: "\r\n", with: "\n")
+    var text = source.replacingOccurrences(of: "\r\n", with: "\n")
+    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }  // a byte-order mark from some editors
     var (frontMatter, markdown, problems) = FrontMatter.split(text, path: path)
     let document = Markdown.parse(markdown)
     let rawLines = text.split(separator: "\n", omittingEmptySubsequences: false)

@@ -70,6 +70,9 @@ enum Markdown {
 
 /// Walks cmark nodes into `MarkdownBlock` / `MarkdownInline`.
 private struct Converter {
+  /// Deeper nesting (a hostile `>>>>>…` line) is cut to "…" so recursion stays shallow; cmark's
+  /// own HTML renderer iterates and keeps everything.
+  static let maximumDepth = 32
   var nestedDirectiveFences: [SourcePoint] = []
 
   func string(_ pointer: UnsafePointer<CChar>?) -> String {
@@ -95,7 +98,8 @@ private struct Converter {
   }
 
   /// Converts a block node; nil for nodes the prose tree leaves out (raw HTML, custom blocks).
-  mutating func block(_ node: OpaquePointer) -> MarkdownBlock? {
+  mutating func block(_ node: OpaquePointer, depth: Int = 0) -> MarkdownBlock? {
+    if depth > Self.maximumDepth { return .paragraph([.text("…")]) }
     let type = cmark_node_get_type(node)
     switch type {
     case CMARK_NODE_PARAGRAPH:
@@ -103,10 +107,10 @@ private struct Converter {
     case CMARK_NODE_HEADING:
       return .heading(Int(cmark_node_get_heading_level(node)), inlines(node))
     case CMARK_NODE_BLOCK_QUOTE:
-      return .blockQuote(children(node).compactMap { block($0) })
+      return .blockQuote(children(node).compactMap { block($0, depth: depth + 1) })
     case CMARK_NODE_LIST:
       let ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST
-      let items = children(node).map { item in children(item).compactMap { block($0) } }
+      let items = children(node).map { item in children(item).compactMap { block($0, depth: depth + 1) } }
       return .list(
         start: ordered ? Int(cmark_node_get_list_start(node)) : nil,
         tight: cmark_node_get_list_tight(node) == 1, items: items)
@@ -123,23 +127,24 @@ private struct Converter {
     }
   }
 
-  func inlines(_ node: OpaquePointer) -> [MarkdownInline] {
-    children(node).compactMap { inline($0) }
+  func inlines(_ node: OpaquePointer, depth: Int = 0) -> [MarkdownInline] {
+    children(node).compactMap { inline($0, depth: depth) }
   }
 
-  func inline(_ node: OpaquePointer) -> MarkdownInline? {
+  func inline(_ node: OpaquePointer, depth: Int) -> MarkdownInline? {
+    if depth > Self.maximumDepth { return .text("…") }
     switch cmark_node_get_type(node) {
     case CMARK_NODE_TEXT:
       // cmark leaves an empty text node where trailing spaces made a hard break.
       let text = string(cmark_node_get_literal(node))
       return text.isEmpty ? nil : .text(text)
     case CMARK_NODE_CODE: return .code(string(cmark_node_get_literal(node)))
-    case CMARK_NODE_EMPH: return .emphasis(inlines(node))
-    case CMARK_NODE_STRONG: return .strong(inlines(node))
+    case CMARK_NODE_EMPH: return .emphasis(inlines(node, depth: depth + 1))
+    case CMARK_NODE_STRONG: return .strong(inlines(node, depth: depth + 1))
     case CMARK_NODE_LINK:
-      return .link(destination: string(cmark_node_get_url(node)), inlines(node))
+      return .link(destination: string(cmark_node_get_url(node)), inlines(node, depth: depth + 1))
     case CMARK_NODE_IMAGE:
-      return .image(source: string(cmark_node_get_url(node)), alt: inlines(node).plainText)
+      return .image(source: string(cmark_node_get_url(node)), alt: inlines(node, depth: depth + 1).plainText)
     case CMARK_NODE_SOFTBREAK: return .softBreak
     case CMARK_NODE_LINEBREAK: return .lineBreak
     default: return nil  // raw inline HTML is dropped, as cmark's safe HTML drops it

@@ -68,6 +68,23 @@ import Testing
     #expect(document.nestedDirectiveFences == [SourcePoint(line: 3, column: 3)])
   }
 
+  @Test func deepNestingIsCutNotOverflowed() {
+    // 20,000 nested quotes: cmark parses them; the Swift tree stops at a fixed depth.
+    let document = Markdown.parse(String(repeating: ">", count: 20_000) + " deep\n")
+    guard case .prose(var block, let html)? = document.items.first else {
+      Issue.record("no prose")
+      return
+    }
+    var depth = 0
+    while case .blockQuote(let children) = block, let first = children.first {
+      block = first
+      depth += 1
+    }
+    #expect(depth == 33)
+    #expect(block == .paragraph([.text("…")]))
+    #expect(html.contains("deep"))
+  }
+
   @Test func emptyDocument() {
     #expect(Markdown.parse("").items.isEmpty)
   }
