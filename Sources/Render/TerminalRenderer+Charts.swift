@@ -53,9 +53,10 @@ extension TerminalRenderer {
     var header = String(repeating: " ", count: rowLabelWidth + 2)
     for column in 0..<shown {
       let label = column < columnLabels.count ? columnLabels[column] : ""
-      header += style.dim(DisplayWidth.pad(DisplayWidth.truncate(label, to: cellWidth - 1), to: cellWidth - 1, .right)) + " "
+      // Right-aligned over the values, which end at the same column.
+      header += " " + style.dim(DisplayWidth.pad(DisplayWidth.truncate(label, to: cellWidth - 1), to: cellWidth - 1, .right))
     }
-    if shown < columnCount { header += style.dim("+\(columnCount - shown)") }
+    if shown < columnCount { header += " " + style.dim("+\(columnCount - shown)") }
     text += trimmed(header) + "\n"
     for (r, row) in formatted.enumerated() {
       var line = "  " + DisplayWidth.pad(r < rowLabels.count ? rowLabels[r] : "", to: rowLabelWidth)
