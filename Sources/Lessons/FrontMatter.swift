@@ -2,12 +2,8 @@
 // convention), parsed with Yams: title, summary, language (en | pt-BR), seed, backend, and model
 // defaults. Unknown keys and bad values are diagnostics with the file's own line numbers.
 import LessonModel
+import MiniGPT
 import Yams
-
-/// Which compute backend a lesson asks for; phase 2 maps it to the engine's backends.
-public enum BackendChoice: String, CaseIterable, Sendable {
-  case cpu, gpu, auto
-}
 
 public struct FrontMatter: Equatable, Sendable {
   public var title: String?

@@ -3,6 +3,7 @@
 // `EvaluatedLesson` for the renderers plus the failures, each at a file:line.
 import Foundation
 import LessonModel
+import MiniGPT
 
 /// Command-line choices that override the front matter.
 public struct RunSettings: Sendable {

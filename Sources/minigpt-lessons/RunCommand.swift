@@ -5,6 +5,7 @@ import ArgumentParser
 import Foundation
 import LessonModel
 import Lessons
+import MiniGPT
 import Render
 
 /// Options shared by run, render and check.
