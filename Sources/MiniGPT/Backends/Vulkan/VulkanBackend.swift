@@ -78,7 +78,11 @@ public final class VulkanBackend: Backend {
   // MARK: Memory
 
   public func makeStorage(count: Int) throws -> any Storage {
-    precondition(count >= 0, "negative storage size \(count)")
+    guard count >= 0 else { throw EngineError.outOfMemory("cannot allocate \(count) floats") }
+    guard count <= Int(Int32.max) else {
+      // Shaders index with 32-bit uints; one storage holds at most 2^31 floats (8 GiB).
+      throw EngineError.outOfMemory("\(count) floats is more than one Vulkan storage can index")
+    }
     let storage = try VulkanStorage(device: device, count: count)
     stream.fill(storage.buffer, byteOffset: 0, byteCount: storage.buffer.byteCount, pattern: 0)  // zero-filled
     return storage
