@@ -13,13 +13,15 @@ int cvk_open_loader(const char *const *candidates, int candidateCount, CVkGlobal
   for (int i = 0; i < candidateCount; i++) {
     void *library = dlopen(candidates[i], RTLD_NOW | RTLD_LOCAL);
     if (!library) {
+      // Keep the first failure: it names the system library, the likeliest to matter.
       const char *why = dlerror();
-      if (messageCapacity > 0) snprintf(message, messageCapacity, "%s", why ? why : candidates[i]);
+      if (messageCapacity > 0 && message[0] == 0) snprintf(message, messageCapacity, "%s", why ? why : candidates[i]);
       continue;
     }
     out->vkGetInstanceProcAddr = (PFN_vkGetInstanceProcAddr)dlsym(library, "vkGetInstanceProcAddr");
     if (!out->vkGetInstanceProcAddr) {
-      snprintf(message, messageCapacity, "%s has no vkGetInstanceProcAddr", candidates[i]);
+      if (messageCapacity > 0 && message[0] == 0)
+        snprintf(message, messageCapacity, "%s has no vkGetInstanceProcAddr", candidates[i]);
       dlclose(library);
       continue;
     }
@@ -27,7 +29,8 @@ int cvk_open_loader(const char *const *candidates, int candidateCount, CVkGlobal
     CVK_GLOBAL_FUNCTIONS(CVK_LOAD)
 #undef CVK_LOAD
     if (!out->vkCreateInstance) {
-      snprintf(message, messageCapacity, "%s does not provide vkCreateInstance", candidates[i]);
+      if (messageCapacity > 0 && message[0] == 0)
+        snprintf(message, messageCapacity, "%s does not provide vkCreateInstance", candidates[i]);
       continue;
     }
     return 0;

@@ -60,7 +60,7 @@ public final class VulkanBackend: Backend {
   }
 
   /// Every shader with the number of storage buffers it binds.
-  private static let shaders: [(VulkanSPIRV.Shader, bindingCount: Int)] = [
+  static let shaders: [(VulkanSPIRV.Shader, bindingCount: Int)] = [
     (VulkanSPIRV.encoderForward, 4), (VulkanSPIRV.encoderBackwardWte, 3), (VulkanSPIRV.encoderBackwardWpe, 2),
     (VulkanSPIRV.layernormForward, 6), (VulkanSPIRV.layernormBackwardInput, 6), (VulkanSPIRV.layernormBackwardParams, 6),
     (VulkanSPIRV.matmul, 4), (VulkanSPIRV.columnSum, 2),

@@ -59,9 +59,11 @@ final class VulkanCommandStream {
   private var hazards = VulkanHazards()
   private var isRecording = false
   private var hostReadPending = false
-  /// Commands recorded since the last submission, and submissions so far (tests check batching).
+  /// Commands recorded since the last submission; submissions and barriers so far (tests
+  /// check the batching and that independent kernels are not serialised).
   private(set) var recordedCommands = 0
   private(set) var submissions = 0
+  private(set) var barriers = 0
 
   init(device: VulkanDevice, stagingBytes: Int, scratchBytes: Int) throws {
     self.device = device
@@ -274,6 +276,7 @@ final class VulkanCommandStream {
           | VK_ACCESS_TRANSFER_READ_BIT.rawValue | VK_ACCESS_TRANSFER_WRITE_BIT.rawValue)
       device.functions.vkCmdPipelineBarrier!(commandBuffer, stages, stages, 0, 1, &barrier, 0, nil, 0, nil)
       hazards.clear()
+      barriers += 1
     }
     hazards.add(accesses)
   }

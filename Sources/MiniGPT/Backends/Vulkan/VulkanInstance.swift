@@ -39,7 +39,10 @@ public struct VulkanDeviceInfo: Sendable, Equatable, CustomStringConvertible {
 enum VulkanLoader {
   static let hint = "install mesa-vulkan-drivers or a GPU driver"
 
-  static let functions: Result<CVkGlobalFunctions, EngineError> = {
+  static let functions: Result<CVkGlobalFunctions, EngineError> = open(defaultCandidates())
+
+  /// Where to look for the loader: MINIGPT_VULKAN_LOADER, the system's names, then beside the binary.
+  static func defaultCandidates() -> [String] {
     var candidates: [String] = []
     if let path = ProcessInfo.processInfo.environment["MINIGPT_VULKAN_LOADER"], !path.isEmpty {
       candidates.append(path)
@@ -57,6 +60,11 @@ enum VulkanLoader {
       candidates.append(directory.appendingPathComponent(fileName).path)
       candidates.append(directory.appendingPathComponent("lib/\(fileName)").path)
     }
+    return candidates
+  }
+
+  /// Opens the first candidate library that is a Vulkan loader.
+  static func open(_ candidates: [String]) -> Result<CVkGlobalFunctions, EngineError> {
     var table = CVkGlobalFunctions()
     var message = [CChar](repeating: 0, count: 512)
     let pointers = candidates.map { strdup($0) }
@@ -69,7 +77,7 @@ enum VulkanLoader {
       return .failure(.backendUnavailable("no Vulkan loader found (\(why))", hint: hint))
     }
     return .success(table)
-  }()
+  }
 }
 
 /// Owns a VkInstance (and its debug messenger). Everything else keeps a strong reference to it.
