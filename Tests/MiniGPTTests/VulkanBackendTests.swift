@@ -50,7 +50,15 @@ struct VulkanBackendTests {
     // vkCmdFillBuffer's offset must be a multiple of 4 (VUID-vkCmdFillBuffer-dstOffset-00025).
     backend.stream.fill(backend.storage(t).buffer, byteOffset: 2, byteCount: 4, pattern: 0)
     backend.synchronize()
-    #expect(backend.validationMessages.errors >= 1)
+    let misuse = backend.validationMessages.errors
+    #expect(misuse >= 1, "invalid fill offset reported")
+    // Synchronization validation: a kernel reading what a fill wrote, with no barrier between.
+    backend.stream.insertsBarriers = false
+    let y = try backend.makeTensor([8])
+    backend.fill(t, with: 1)
+    backend.geluForward(out: y, inp: t, N: 8)
+    backend.synchronize()
+    #expect(backend.validationMessages.errors > misuse, "missing barrier reported (SYNC-HAZARD-READ-AFTER-WRITE)")
   }
 
   @Test func transfersLargerThanStagingGoInPieces() throws {

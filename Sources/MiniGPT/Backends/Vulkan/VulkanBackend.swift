@@ -166,17 +166,18 @@ public final class VulkanBackend: Backend {
     return storage
   }
 
-  /// Binds the tensor's buffer from the aligned offset at or below the view, as far as the
-  /// device allows (maxStorageBufferRange), so views anywhere in a large storage work.
+  /// Binds exactly the tensor's bytes, starting from the aligned offset at or below the view
+  /// (minStorageBufferOffsetAlignment); the shader adds the remaining elements. The descriptor
+  /// range is also the range the hazard tracker orders, as synchronization validation sees it.
   private func binding(_ tensor: Tensor, writes: Bool) -> VulkanBinding {
     let buffer = storage(tensor).buffer
     let start = tensor.offset * 4
     let bindOffset = start / device.storageOffsetAlignment * device.storageOffsetAlignment
-    let range = min(buffer.byteCount - bindOffset, device.maxStorageBufferRange)
-    precondition(start - bindOffset + tensor.count * 4 <= range,
+    let range = max(start - bindOffset + tensor.count * 4, 4)
+    precondition(range <= device.maxStorageBufferRange,
                  "tensor of \(tensor.count) floats exceeds the device's storage-buffer range")
     return VulkanBinding(buffer: buffer, bindOffset: bindOffset, bindRange: range,
                          elementOffset: UInt32((start - bindOffset) / 4),
-                         access: start..<start + tensor.count * 4, writes: writes)
+                         access: bindOffset..<bindOffset + range, writes: writes)
   }
 }

@@ -64,6 +64,8 @@ final class VulkanCommandStream {
   private(set) var recordedCommands = 0
   private(set) var submissions = 0
   private(set) var barriers = 0
+  /// Test hook: false records no barriers at all (to prove synchronization validation listens).
+  var insertsBarriers = true
 
   init(device: VulkanDevice, stagingBytes: Int, scratchBytes: Int) throws {
     self.device = device
@@ -192,7 +194,7 @@ final class VulkanCommandStream {
     // The upload may have submitted (staging full), which frees scratch: keep this range taken.
     scratchUsed = max(scratchUsed, at + aligned)
     return VulkanBinding(buffer: scratch, bindOffset: at, bindRange: aligned, elementOffset: 0,
-                         access: at..<at + bytes, writes: false)
+                         access: at..<at + aligned, writes: false)
   }
 
   /// Device → host: records copies into staging, submits, waits and copies out, piece by piece.
@@ -267,7 +269,7 @@ final class VulkanCommandStream {
 
   /// Inserts one global memory barrier when `accesses` depend on earlier commands since the last one.
   private func order(_ accesses: [VulkanHazards.Access]) {
-    if hazards.conflict(accesses) {
+    if insertsBarriers && hazards.conflict(accesses) {
       let stages = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue | VK_PIPELINE_STAGE_TRANSFER_BIT.rawValue
       var barrier = VkMemoryBarrier(
         sType: VK_STRUCTURE_TYPE_MEMORY_BARRIER, pNext: nil,

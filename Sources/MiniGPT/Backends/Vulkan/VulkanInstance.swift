@@ -111,6 +111,11 @@ final class VulkanInstance {
         throw EngineError.backendUnavailable("Vulkan validation needs \(debugUtils)", hint: "install vulkan-validationlayers")
       }
       extensions.append(debugUtils)
+      // Synchronization validation checks the barriers the command stream derives from its
+      // hazard tracking (missing ones are reported as SYNC-HAZARD-* errors).
+      if Self.instanceExtensions(global, layer: validationLayer).contains("VK_EXT_validation_features") {
+        extensions.append("VK_EXT_validation_features")
+      }
     }
     // MoltenVK (macOS) lists its devices only to instances that accept portability drivers.
     var flags: VkInstanceCreateFlags = 0
@@ -120,20 +125,30 @@ final class VulkanInstance {
     }
 
     var instance: VkInstance?
+    let enables = [VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT]
+    let chainsFeatures = extensions.contains("VK_EXT_validation_features")
     let result = withCStringArray(layers) { layerNames in
       withCStringArray(extensions) { extensionNames in
         "minigpt-lessons".withCString { name in
-          var app = VkApplicationInfo(
-            sType: VK_STRUCTURE_TYPE_APPLICATION_INFO, pNext: nil, pApplicationName: name,
-            applicationVersion: 1, pEngineName: name, engineVersion: 1,
-            apiVersion: cvk_make_api_version(0, 1, 0, 0))
-          return withUnsafePointer(to: &app) { appPointer in
-            var info = VkInstanceCreateInfo(
-              sType: VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO, pNext: nil, flags: flags,
-              pApplicationInfo: appPointer,
-              enabledLayerCount: UInt32(layers.count), ppEnabledLayerNames: layerNames,
-              enabledExtensionCount: UInt32(extensions.count), ppEnabledExtensionNames: extensionNames)
-            return global.vkCreateInstance!(&info, nil, &instance)
+          enables.withUnsafeBufferPointer { enablePointer in
+            var app = VkApplicationInfo(
+              sType: VK_STRUCTURE_TYPE_APPLICATION_INFO, pNext: nil, pApplicationName: name,
+              applicationVersion: 1, pEngineName: name, engineVersion: 1,
+              apiVersion: cvk_make_api_version(0, 1, 0, 0))
+            var features = VkValidationFeaturesEXT(
+              sType: VK_STRUCTURE_TYPE_VALIDATION_FEATURES_EXT, pNext: nil,
+              enabledValidationFeatureCount: UInt32(enables.count), pEnabledValidationFeatures: enablePointer.baseAddress,
+              disabledValidationFeatureCount: 0, pDisabledValidationFeatures: nil)
+            return withUnsafePointer(to: &app) { appPointer in
+              withUnsafePointer(to: &features) { featuresPointer in
+                var info = VkInstanceCreateInfo(
+                  sType: VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO, pNext: chainsFeatures ? UnsafeRawPointer(featuresPointer) : nil,
+                  flags: flags, pApplicationInfo: appPointer,
+                  enabledLayerCount: UInt32(layers.count), ppEnabledLayerNames: layerNames,
+                  enabledExtensionCount: UInt32(extensions.count), ppEnabledExtensionNames: extensionNames)
+                return global.vkCreateInstance!(&info, nil, &instance)
+              }
+            }
           }
         }
       }
