@@ -22,23 +22,6 @@ struct VulkanBackendTests {
     #expect(throws: EngineError.self) { _ = try VulkanBackend(deviceIndex: 99) }
   }
 
-  @Test func missingLoaderIsAClearError() {
-    let missing = VulkanLoader.open(["/nonexistent/libvulkan.so.1"])
-    guard case .failure(.backendUnavailable(let why, let hint)) = missing else {
-      Issue.record("expected backendUnavailable, got \(missing)")
-      return
-    }
-    #expect(why.contains("/nonexistent/libvulkan.so.1"))
-    #expect(hint == "install mesa-vulkan-drivers or a GPU driver")
-    // A library that exists but is not a Vulkan loader.
-    guard case .failure(.backendUnavailable(let notLoader, _)) = VulkanLoader.open(["libm.so.6"]) else {
-      Issue.record("libm accepted as a Vulkan loader")
-      return
-    }
-    #expect(notLoader.contains("vkGetInstanceProcAddr"))
-  }
-
-  // Without this, "zero validation messages" could mean the layer was never loaded.
   @Test func validationLayerReportsMisuse() throws {
     var options = VulkanOptions()
     options.validation = true
@@ -151,6 +134,39 @@ struct VulkanBackendTests {
     }
   }
 
+  @Test func backendSelection() throws {
+    #expect(try makeBackend(.cpu, threads: 2).kind == .cpu)
+    #expect(try makeBackend(.reference, threads: 1).kind == .reference)
+    let gpu = try selectBackend(.gpu, threads: 2)
+    #expect(gpu.backend.kind == .vulkan && gpu.explanation.contains(gpu.backend.deviceName))
+    let auto = try selectBackend(.auto, threads: 2)
+    let hasHardware = try VulkanBackend.availableDevices().contains(where: \.isHardware)
+    #expect(auto.backend.kind == (hasHardware ? .vulkan : .cpu), "\(auto.explanation)")
+    print(gpu.explanation, auto.explanation, separator: "\n")
+    #expect(BackendChoice(rawValue: "gpu") == .gpu && BackendChoice(rawValue: "metal") == nil)
+  }
+}
+
+@Suite("Vulkan backend, without a device")
+struct VulkanBackendOfflineTests {
+  @Test func missingLoaderIsAClearError() {
+    let missing = VulkanLoader.open(["/nonexistent/libvulkan.so.1"])
+    guard case .failure(.backendUnavailable(let why, let hint)) = missing else {
+      Issue.record("expected backendUnavailable, got \(missing)")
+      return
+    }
+    #expect(why.contains("/nonexistent/libvulkan.so.1"))
+    #expect(hint == "install mesa-vulkan-drivers or a GPU driver")
+    // A library that exists but is not a Vulkan loader.
+    guard case .failure(.backendUnavailable(let notLoader, _)) = VulkanLoader.open(["libm.so.6"]) else {
+      Issue.record("libm accepted as a Vulkan loader")
+      return
+    }
+    #expect(notLoader.contains("vkGetInstanceProcAddr"))
+  }
+
+  // Without this, "zero validation messages" could mean the layer was never loaded.
+
   @Test func hazardTrackerRules() {
     let objects = [NSObject(), NSObject()]  // alive for the whole test: distinct identifiers
     let a = ObjectIdentifier(objects[0]), b = ObjectIdentifier(objects[1])
@@ -166,16 +182,12 @@ struct VulkanBackendTests {
     withExtendedLifetime(objects) {}
   }
 
-  @Test func backendSelection() throws {
-    #expect(try makeBackend(.cpu, threads: 2).kind == .cpu)
-    #expect(try makeBackend(.reference, threads: 1).kind == .reference)
-    let gpu = try selectBackend(.gpu, threads: 2)
-    #expect(gpu.backend.kind == .vulkan && gpu.explanation.contains(gpu.backend.deviceName))
-    let auto = try selectBackend(.auto, threads: 2)
-    let hasHardware = try VulkanBackend.availableDevices().contains(where: \.isHardware)
-    #expect(auto.backend.kind == (hasHardware ? .vulkan : .cpu), "\(auto.explanation)")
-    print(gpu.explanation, auto.explanation, separator: "\n")
-    #expect(BackendChoice(rawValue: "gpu") == .gpu && BackendChoice(rawValue: "metal") == nil)
+
+  @Test(.enabled("only where Vulkan is missing") { !VulkanTesting.isAvailable })
+  func choosingTheGPUWithoutVulkanIsAClearError() throws {
+    #expect(throws: EngineError.self) { _ = try makeBackend(.gpu, threads: 1) }
+    let auto = try selectBackend(.auto, threads: 1)
+    #expect(auto.backend.kind == .cpu, "\(auto.explanation)")
   }
 }
 

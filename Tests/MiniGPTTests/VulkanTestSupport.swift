@@ -6,10 +6,14 @@ import Foundation
 import Testing
 
 enum VulkanTesting {
-  /// Nil when a Vulkan device is present; otherwise why not (printed with the skipped tests).
+  /// Nil when a Vulkan device and the validation layer the tests run under are present;
+  /// otherwise why not (printed when the GPU tests are skipped).
   static let unavailableReason: String? = {
     do {
-      return try VulkanBackend.availableDevices().isEmpty ? "no Vulkan device" : nil
+      guard try !VulkanInstance(validation: true, printMessages: false).physicalDevices().isEmpty else {
+        return "no Vulkan device"
+      }
+      return nil
     } catch {
       return "\(error)"
     }
