@@ -55,10 +55,10 @@ enum VulkanLoader {
       candidates += ["libvulkan.so.1", "libvulkan.so"]
       let fileName = "libvulkan.so.1"
     #endif
-    // A portable build may carry the loader beside the binary (see docs on release builds).
+    // A portable build (scripts/package_portable.sh) carries a loader in vulkan/ beside the
+    // binary, used only when the machine has none of its own.
     if let directory = Bundle.main.executableURL?.deletingLastPathComponent() {
-      candidates.append(directory.appendingPathComponent(fileName).path)
-      candidates.append(directory.appendingPathComponent("lib/\(fileName)").path)
+      candidates.append(directory.appendingPathComponent("vulkan/\(fileName)").path)
     }
     return candidates
   }
