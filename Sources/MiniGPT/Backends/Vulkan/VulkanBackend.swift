@@ -17,6 +17,7 @@ struct VulkanOptions {
   var scratchBytes = 1 << 20
 }
 
+/// GPT-2's kernels on a Vulkan device. Like every backend, use it from one thread at a time.
 public final class VulkanBackend: Backend {
   public let kind = BackendKind.vulkan
   /// E.g. "NVIDIA H100 (Vulkan 1.3)" or "llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan 1.3, software)".
