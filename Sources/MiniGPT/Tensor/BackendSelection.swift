@@ -59,3 +59,19 @@ public func selectBackend(_ choice: BackendChoice, threads: Int) throws -> Backe
 public func makeBackend(_ choice: BackendChoice, threads: Int) throws -> any Backend {
   try selectBackend(choice, threads: threads).backend
 }
+
+/// The number of online CPU cores.
+public func defaultThreadCount() -> Int {
+  #if canImport(Glibc)
+  return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+  #else
+  return max(1, ProcessInfoCores.count)
+  #endif
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+enum ProcessInfoCores { static var count: Int { Int(sysconf(_SC_NPROCESSORS_ONLN)) } }
+#endif
