@@ -1,7 +1,7 @@
-// The whole model on Vulkan against the CPU backend (issue 5's acceptance): training steps give
-// the same loss (1e-4 relative) and gradients, greedy generation gives identical tokens with and
-// without the KV cache — on lavapipe with validation — and the work goes to the device in a few
-// submissions per step, not one per kernel.
+// The whole model on Vulkan against PyTorch fixtures and against the CPU backend (issue 5's
+// acceptance): training steps give the same loss (1e-4 relative) and gradients, greedy generation
+// gives identical tokens with and without the KV cache — on lavapipe with validation — and the
+// work goes to the device in a few submissions per step, not one per kernel.
 @testable import MiniGPT
 import TestSupport
 import Testing
@@ -12,6 +12,19 @@ struct VulkanModelTests {
   // Small enough for lavapipe, yet every path: several layers and heads, T = context length,
   // C not a multiple of the 64-wide matmul tile, V odd.
   static let config = GPTConfiguration(vocabSize: 67, contextLength: 16, embeddingSize: 40, layerCount: 2, headCount: 4)
+
+  // The PyTorch/transformers fixture suite (PyTorchReferenceTests.swift, its tolerances) on a
+  // validated Vulkan backend: logits, loss and every gradient; 10 AdamW steps; greedy continuation.
+  @Test func wholeModelMatchesPyTorch() throws {
+    let fixtures = PyTorchReferenceTests()
+    for test in [fixtures.logitsLossAndGradientsMatchPyTorch, fixtures.tenAdamWStepsMatchPyTorch,
+                 fixtures.greedyContinuationMatchesTransformers] {
+      try withValidatedVulkan { backend in
+        nonisolated(unsafe) let backend = backend
+        try test(BackendFactory("Vulkan \(backend.deviceName)") { backend })
+      }
+    }
+  }
 
   @Test func trainingStepsMatchTheCPUBackend() throws {
     try withValidatedVulkan { gpu in
