@@ -105,6 +105,13 @@ final class VulkanDevice {
     var properties = VkPhysicalDeviceProperties()
     fn.vkGetPhysicalDeviceProperties!(physicalDevice, &properties)
     let limits = properties.limits
+    // The shaders use workgroups of up to 256 invocations; Vulkan only promises 128.
+    guard limits.maxComputeWorkGroupInvocations >= 256 else {
+      functions.vkDestroyDevice!(device, nil)
+      throw EngineError.backendUnavailable(
+        "\(info.name) runs at most \(limits.maxComputeWorkGroupInvocations) invocations per workgroup; the shaders need 256",
+        hint: "use --backend cpu")
+    }
     storageOffsetAlignment = max(4, Int(limits.minStorageBufferOffsetAlignment))
     maxStorageBufferRange = Int(limits.maxStorageBufferRange) & ~3
     maxWorkgroupCount = (limits.maxComputeWorkGroupCount.0, limits.maxComputeWorkGroupCount.1)
