@@ -30,7 +30,7 @@ import Testing
     let source = "---\ntitle: x\nbackend: gpx\nseed: many\ncolour: red\n---\n"
     let (_, _, problems) = FrontMatter.split(source, path: "a.md")
     #expect(problems.map(\.summary) == [
-      "a.md:3:10: error: 'backend' must be one of cpu, gpu, auto; got 'gpx' (did you mean 'gpu'?)",
+      "a.md:3:10: error: 'backend' must be one of cpu, gpu, auto, reference; got 'gpx' (did you mean 'gpu'?)",
       "a.md:4:7: error: 'seed' must be a whole number ≥ 0, got 'many'",
       "a.md:5:1: error: unknown front matter key 'colour'",
     ])
