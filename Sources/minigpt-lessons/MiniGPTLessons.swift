@@ -6,5 +6,12 @@ struct MiniGPTLessons: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "minigpt-lessons",
     abstract: "Learn how a GPT works by running one, step by step.",
-    subcommands: [])
+    subcommands: [
+      BenchCommand.self,
+      TokenizerCommand.self,
+      TokenizeCommand.self,
+      RunCommand.self,
+      RenderCommand.self,
+      CheckCommand.self,
+    ])
 }

@@ -1,0 +1,80 @@
+// `minigpt-lessons tokenize`: encodes a text (or a file's bytes) with a saved tokenizer and shows
+// the ids and pieces; `--explain` shows every pre-token and merge, `--json` prints JSON.
+import ArgumentParser
+import Foundation
+import Tokenizer
+
+struct TokenizeCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "tokenize",
+    abstract: "Encode text with a tokenizer and show the tokens.")
+
+  @Option(help: "A tokenizer.json, or a folder with tokenizer.json or vocab.json + merges.txt.")
+  var tokenizer: String
+
+  @Argument(help: "The text to encode.")
+  var text: String?
+
+  @Option(help: "Encode the bytes of this file instead of a text argument.")
+  var file: String?
+
+  @Flag(help: "Show the pre-tokens, their bytes and each merge applied.")
+  var explain = false
+
+  @Flag(help: "Print JSON: {\"ids\": [...], \"pieces\": [...]} (with --explain: the whole explanation).")
+  var json = false
+
+  func validate() throws {
+    guard (text == nil) != (file == nil) else { throw ValidationError("give either a text or --file, not both") }
+  }
+
+  func run() throws {
+    let bpe = try BPETokenizer.load(from: URL(fileURLWithPath: tokenizer))
+    let bytes = try file.map(readCorpus) ?? Array(text!.utf8)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    if explain {
+      let explanation = bpe.explain(bytes: bytes)
+      if json {
+        print(String(decoding: try encoder.encode(explanation), as: UTF8.self))
+      } else {
+        printExplanation(explanation, bpe)
+      }
+      return
+    }
+    let ids = bpe.encode(bytes: bytes)
+    let pieces = try bpe.decodePieces(ids)
+    if json {
+      struct Output: Encodable {
+        let ids: [Int]
+        let pieces: [String]
+      }
+      print(String(decoding: try encoder.encode(Output(ids: ids, pieces: pieces)), as: UTF8.self))
+    } else {
+      print("\(ids.count) tokens for \(bytes.count) bytes")
+      print("ids:    " + ids.map(String.init).joined(separator: " "))
+      print("pieces: " + ids.map { displayed(bytes: bpe.bytes(of: $0) ?? []) }.joined(separator: " "))
+    }
+  }
+
+  private func printExplanation(_ e: EncodingExplanation, _ bpe: BPETokenizer) {
+    func name(_ id: Int) -> String { displayed(bpe.tokens[id] ?? "?") }
+    print("\(e.preTokens.count) pre-tokens, \(e.ids.count) tokens")
+    for (k, pre) in e.preTokens.enumerated() {
+      let hex = pre.bytes.map { String(format: "%02X", $0) }.joined(separator: " ")
+      let kind = pre.isAddedToken ? " (added token)" : ""
+      print("\n[\(k + 1)] \"\(escapedForTerminal(pre.text))\"\(kind)  bytes: \(hex)")
+      if !pre.isAddedToken {
+        print("    start: " + pre.initialIDs.map(name).joined(separator: " "))
+      }
+      for (s, step) in pre.merges.enumerated() {
+        print(
+          "    merge \(s + 1) (rank \(step.rank)): \(name(step.left)) + \(name(step.right)) → \(name(step.merged)) "
+            + "id \(step.merged)")
+      }
+      print("    ids: " + pre.ids.map(String.init).joined(separator: " "))
+    }
+    print("\nids:    " + e.ids.map(String.init).joined(separator: " "))
+    print("pieces: " + e.ids.map { displayed(bytes: bpe.bytes(of: $0) ?? []) }.joined(separator: " "))
+  }
+}
