@@ -7,6 +7,7 @@ struct MiniGPTLessons: ParsableCommand {
     commandName: "minigpt-lessons",
     abstract: "Learn how a GPT works by running one, step by step.",
     subcommands: [
+      BenchCommand.self,
       TokenizerCommand.self,
       TokenizeCommand.self,
     ])
