@@ -14,8 +14,9 @@ to this script:
   cases.json                 for each text of CASES: HF's pre-tokens (byte-level strings), ids from
                              each tokenizer above, and the decoded text
 With --ours BINARY it also runs our CLI (`tokenizer train`) on corpus.txt, writes
-ours/tokenizer.json, loads that file in HF, and writes ours/hf_check.json: HF's ids for every case
-with our file, HF's decode of them, and whether our vocabulary and merges equal HF's own training.
+ours/tokenizer.json and ours/gpt2/{vocab.json,merges.txt}, loads them in HF, and writes
+ours/hf_check.json: HF's ids for every case with our tokenizer.json, HF's decode of them, whether
+our GPT-2 files give HF the same ids, and whether our vocabulary and merges equal HF's training.
 """
 import argparse
 import json
@@ -154,11 +155,19 @@ def main():
         subprocess.run([args.ours, "tokenizer", "train", "--data", corpus, "--vocab-size", str(VOCAB),
                         "--out", ours_path], check=True)
         ours = Tokenizer.from_file(ours_path)  # the round trip: HF loads our file
+        gpt2_dir = os.path.join(ours_dir, "gpt2")
+        subprocess.run([args.ours, "tokenizer", "train", "--data", corpus, "--vocab-size", str(VOCAB),
+                        "--out", gpt2_dir, "--format", "gpt2"], check=True)
+        ours_gpt2 = byte_level_tokenizer()
+        ours_gpt2.model = models.BPE.from_file(os.path.join(gpt2_dir, "vocab.json"),
+                                               os.path.join(gpt2_dir, "merges.txt"))
+        ours_gpt2.add_special_tokens(SPECIALS)
         ours_vocab, ours_merges = model_of(ours_path)
         hf_vocab, hf_merges = model_of(os.path.join(hf_dir, "tokenizer.json"))
         check = {"tokenizers_version": tokenizers.__version__,
                  "same_vocab_as_hf_training": ours_vocab == hf_vocab,
                  "same_merges_as_hf_training": ours_merges == hf_merges,
+                 "gpt2_files_give_same_ids": encode_all(ours_gpt2) == encode_all(ours),
                  "cases": [{"text": t, "ids": e["ids"], "decoded": e["decoded"]}
                            for t, e in zip(CASES, encode_all(ours))]}
         write_json(os.path.join(ours_dir, "hf_check.json"), check)
