@@ -94,6 +94,13 @@ public final class BPETokenizer: @unchecked Sendable {
     guard let maxID = (vocabulary.map { $0.1 } + addedTokens.map { $0.id }).max() else {
       throw TokenizerError.invalidFile(path: source, field: "model.vocab", problem: "the vocabulary is empty")
     }
+    if let (token, id) = vocabulary.first(where: { $0.1 < 0 }) {
+      throw TokenizerError.invalidFile(path: source, field: "model.vocab[\(quoted(token))]", problem: "id \(id) is negative")
+    }
+    if let added = addedTokens.first(where: { $0.id < 0 }) {
+      throw TokenizerError.invalidFile(
+        path: source, field: "added_tokens[\(quoted(added.content))]", problem: "id \(added.id) is negative")
+    }
     // Ids index arrays: bound them by the number of entries so a hostile id cannot allocate gigabytes.
     let idLimit = min(1 << 24, 2 * entries + 1024)
     guard maxID < idLimit else {
@@ -105,10 +112,6 @@ public final class BPETokenizer: @unchecked Sendable {
     var ids: [String: Int] = [:]
     ids.reserveCapacity(entries)
     for (token, id) in vocabulary {
-      guard id >= 0 else {
-        throw TokenizerError.invalidFile(
-          path: source, field: "model.vocab[\(quoted(token))]", problem: "id \(id) is negative")
-      }
       if let other = tokens[id] {
         throw TokenizerError.invalidFile(
           path: source, field: "model.vocab[\(quoted(token))]",
@@ -121,9 +124,6 @@ public final class BPETokenizer: @unchecked Sendable {
       let field = "added_tokens[\(quoted(added.content))]"
       guard !added.content.isEmpty else {
         throw TokenizerError.invalidFile(path: source, field: field, problem: "an added token cannot be empty")
-      }
-      guard added.id >= 0 else {
-        throw TokenizerError.invalidFile(path: source, field: field, problem: "id \(added.id) is negative")
       }
       if let other = tokens[added.id], other != added.content {
         throw TokenizerError.invalidFile(
