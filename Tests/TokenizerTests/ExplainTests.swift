@@ -54,7 +54,8 @@ import Testing
     #expect(result.merges.map(\.merged) == Array(260..<270))
     // Counts never rise: each merge takes the most frequent pair left.
     #expect(zip(result.merges, result.merges.dropFirst()).allSatisfy { $0.count >= $1.count })
-X
+    // The first merge is " a", HF's first merge too (hf/tokenizer.json); 36 = the (Ġ, a) pairs
+    // in corpus.txt counted with HF's own pre-tokenizer in Python, line by line.
     let first = result.merges[0]
     #expect(result.tokenizer.tokens[first.merged] == "Ġa" && first.count == 36)
   }
