@@ -32,12 +32,13 @@ struct TokenizeCommand: ParsableCommand {
 
   func validate() throws {
     if bench, file == nil { throw ValidationError("--bench needs --file") }
-    guard (text == nil) != (file == nil) else { throw ValidationError("give either a text or --file, not both") }
+    if text != nil, file != nil { throw ValidationError("give a text or --file, not both") }
+    if text == nil, file == nil { throw ValidationError("give a text to encode, or --file") }
   }
 
   func run() throws {
     let bpe = try BPETokenizer.load(from: URL(fileURLWithPath: tokenizer))
-    let bytes = try file.map(readCorpus) ?? Array(text!.utf8)
+    let bytes = try file.map { try BPETrainer.readCorpus(at: URL(fileURLWithPath: $0)) } ?? Array(text!.utf8)
     if bench { return try runBenchmark(bpe, bytes) }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
