@@ -11,6 +11,29 @@ import Testing
     }
   }
 
+  /// Every code point (surrogates excepted) gets the class HF's pattern gives it: letters,
+  /// numbers and whitespace from Swift's Unicode tables agree with Oniguruma's in HF.
+  @Test func everyCodePointHasTheClassHuggingFaceGivesIt() throws {
+    let text = String(decoding: try Fixtures.data("unicode_classes.txt"), as: UTF8.self)
+    let names: [Substring: CharacterClass] = ["L": .letter, "N": .number, "S": .whitespace, "O": .other]
+    var checked = 0
+    var mismatches: [String] = []
+    var utf8 = [UInt8](repeating: 0, count: 4)
+    for line in text.split(separator: "\n") {
+      let f = line.split(separator: " ")
+      let (first, last, expected) = (UInt32(f[0], radix: 16)!, UInt32(f[1], radix: 16)!, names[f[2]]!)
+      for value in first...last {
+        var count = 0
+        UTF8.encode(Unicode.Scalar(value)!) { utf8[count] = $0; count += 1 }
+        let (cls, length) = utf8.withUnsafeBufferPointer { characterClass($0.baseAddress!, 0, count) }
+        if cls != expected || length != count { mismatches.append(String(value, radix: 16)) }
+        checked += 1
+      }
+    }
+    #expect(checked == 0x110000 - 0x800)
+    #expect(mismatches.isEmpty, "code points classified differently: \(mismatches.prefix(20))")
+  }
+
   /// Each expectation derived by trying the alternatives in order at each position:
   /// 's|'t|'re|'ve|'m|'ll|'d | ` ?\p{L}+` | ` ?\p{N}+` | ` ?[^\s\p{L}\p{N}]+` | `\s+(?!\S)` | `\s+`.
   @Test(arguments: [

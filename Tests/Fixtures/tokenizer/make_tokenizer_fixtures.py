@@ -13,6 +13,8 @@ to this script:
   hf/tokenizer_prefix_space.json   the same, pre-tokenizer with add_prefix_space = true
   cases.json                 for each text of CASES: HF's pre-tokens (byte-level strings), ids from
                              each tokenizer above, and the decoded text
+  unicode_classes.txt        the class HF's pre-tokenizer gives every code point (L letter, N number,
+                             S whitespace, O other), found by probing it, as runs "first last class"
 With --ours BINARY it also runs our CLI (`tokenizer train`) on corpus.txt, writes
 ours/tokenizer.json and ours/gpt2/{vocab.json,merges.txt}, loads them in HF, and writes
 ours/hf_check.json: HF's ids for every case with our tokenizer.json, HF's decode of them, whether
@@ -84,6 +86,27 @@ def train_hf(corpus_path):
     return tok
 
 
+def unicode_classes():
+    """Runs of code points with the class HF's ByteLevel pattern gives them, found by probing:
+    a letter joins "x" (` ?\\p{L}+`), a number joins "1", an other joins "!" on both sides."""
+    pre = pre_tokenizers.ByteLevel(add_prefix_space=False)
+
+    def joins(text):
+        return len(pre.pre_tokenize_str(text)) == 1
+
+    runs = []
+    for cp in range(0x110000):
+        if 0xD800 <= cp < 0xE000:
+            continue  # surrogates are not characters (no valid UTF-8)
+        ch = chr(cp)
+        c = "L" if joins("x" + ch) else "N" if joins("1" + ch) else "O" if joins("!" + ch + "!") else "S"
+        if runs and runs[-1][2] == c and runs[-1][1] == cp - 1:
+            runs[-1][1] = cp
+        else:
+            runs.append([cp, cp, c])
+    return "".join(f"{a:X} {b:X} {c}\n" for a, b, c in runs)
+
+
 def encode_all(tok):
     out = []
     for text in CASES:
@@ -147,6 +170,9 @@ def main():
     write_json(os.path.join(HERE, "cases.json"),
                {"tokenizers_version": tokenizers.__version__, "vocab_size": VOCAB,
                 "specials": SPECIALS, "cases": cases})
+
+    with open(os.path.join(HERE, "unicode_classes.txt"), "w", encoding="ascii", newline="\n") as f:
+        f.write(unicode_classes())
 
     if args.ours:
         ours_dir = os.path.join(HERE, "ours")
