@@ -10,5 +10,8 @@ struct MiniGPTLessons: ParsableCommand {
       BenchCommand.self,
       TokenizerCommand.self,
       TokenizeCommand.self,
+      RunCommand.self,
+      RenderCommand.self,
+      CheckCommand.self,
     ])
 }
