@@ -29,6 +29,18 @@ import Testing
     }
   }
 
+  /// The options HF's BPE model and ByteLevel pre-tokenizer take: no pattern (one pre-token per
+  /// text), ignore_merges (a word in the vocabulary is one token), and a vocabulary missing some
+  /// bytes — mapped to the unknown token, fused when consecutive, or dropped without one.
+  @Test(arguments: ["no_regex", "ignore_merges", "unk", "unk_fused", "unk_dropped"])
+  func optionsBehaveAsInHuggingFace(variant: String) throws {
+    let tokenizer = try BPETokenizer.load(from: Fixtures.url("hf/tokenizer_\(variant).json"))
+    for c in try Fixtures.cases().cases {
+      #expect(tokenizer.encode(c.text) == c.variant_ids[variant]!, "text: \(c.text.debugDescription)")
+      #expect(tokenizer.explain(c.text).ids == c.variant_ids[variant]!)
+    }
+  }
+
   /// ours/tokenizer.json was written by our CLI and run by HF (make_tokenizer_fixtures.py --ours).
   @Test func huggingFaceRunsOurFilesAndAgreesWithUs() throws {
     let check = try JSONDecoder().decode(HFCheck.self, from: Fixtures.data("ours/hf_check.json"))

@@ -11,6 +11,8 @@ struct FixtureCase: Decodable {
   let tokens: [String]
   let decoded: String
   let prefix_space_ids: [Int]
+  /// ids from the hf/tokenizer_<name>.json variants (no_regex, ignore_merges, unk, unk_fused, unk_dropped)
+  let variant_ids: [String: [Int]]
 }
 
 struct FixtureCases: Decodable {

@@ -11,6 +11,11 @@ to this script:
   hf/vocab.json, merges.txt  the same model in GPT-2's two-file format (tok.model.save)
   hf/tokenizer_legacy_merges.json  the same, merges written in the old "a b" string form
   hf/tokenizer_prefix_space.json   the same, pre-tokenizer with add_prefix_space = true
+  hf/tokenizer_no_regex.json       the same, use_regex = false (each text is one pre-token)
+  hf/tokenizer_ignore_merges.json  the same, ignore_merges = true
+  hf/tokenizer_unk*.json     trained without the 256-byte initial alphabet, so bytes absent from
+                             corpus.txt have no token: unk_token "<UNK>" (fuse_unk false / true) or
+                             none (HF drops such bytes)
   cases.json                 for each text of CASES: HF's pre-tokens (byte-level strings), ids from
                              each tokenizer above, and the decoded text
   unicode_classes.txt        the class HF's pre-tokenizer gives every code point (L letter, N number,
@@ -66,6 +71,7 @@ CASES = [
     "The end. The end. The end.",
     "Punctuation!!! ??? ... --- *** ### @@@ <<<>>> ((()))",
     "aaabdaaabac",
+    "ctrl \x01\x02\x03 chars\x10\x11!",
 ]
 
 
@@ -153,6 +159,30 @@ def main():
     prefix["pre_tokenizer"]["add_prefix_space"] = True
     write_json(os.path.join(hf_dir, "tokenizer_prefix_space.json"), prefix)
 
+    variants = {}
+    for name, edit in [("no_regex", lambda d: d["pre_tokenizer"].update(use_regex=False)),
+                       ("ignore_merges", lambda d: d["model"].update(ignore_merges=True))]:
+        variant = json.loads(json.dumps(doc))
+        edit(variant)
+        write_json(os.path.join(hf_dir, f"tokenizer_{name}.json"), variant)
+        variants[name] = Tokenizer.from_file(os.path.join(hf_dir, f"tokenizer_{name}.json"))
+    unk = Tokenizer(models.BPE(unk_token="<UNK>"))
+    unk.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    unk.decoder = decoders.ByteLevel()
+    unk.train([corpus], trainers.BpeTrainer(vocab_size=VOCAB, show_progress=False, special_tokens=SPECIALS))
+    unk.save(os.path.join(hf_dir, "tokenizer_unk.json"))
+    with open(os.path.join(hf_dir, "tokenizer_unk.json"), encoding="utf-8") as f:
+        unk_doc = json.load(f)
+    assert unk_doc["model"]["unk_token"] == "<UNK>"
+    assert sum(len(t) == 1 for t in unk_doc["model"]["vocab"]) < 256, "some bytes should have no token"
+    for name, edit in [("unk_fused", lambda d: d["model"].update(fuse_unk=True)),
+                       ("unk_dropped", lambda d: d["model"].update(unk_token=None))]:
+        variant = json.loads(json.dumps(unk_doc))
+        edit(variant)
+        write_json(os.path.join(hf_dir, f"tokenizer_{name}.json"), variant)
+        variants[name] = Tokenizer.from_file(os.path.join(hf_dir, f"tokenizer_{name}.json"))
+    variants["unk"] = unk
+
     two_files = byte_level_tokenizer()
     two_files.model = models.BPE.from_file(os.path.join(hf_dir, "vocab.json"), os.path.join(hf_dir, "merges.txt"))
     two_files.add_special_tokens(SPECIALS)
@@ -162,11 +192,13 @@ def main():
     pre = pre_tokenizers.ByteLevel(add_prefix_space=False)
     encs = encode_all(tok)
     assert encode_all(two_files) == encs and encode_all(legacy_tok) == encs
+    variant_ids = {name: [e["ids"] for e in encode_all(t)] for name, t in sorted(variants.items())}
     cases = []
-    for text, enc, penc in zip(CASES, encs, encode_all(prefix_tok)):
+    for k, (text, enc, penc) in enumerate(zip(CASES, encs, encode_all(prefix_tok))):
         cases.append({"text": text, "pretokens": [p for p, _ in pre.pre_tokenize_str(text)],
                       "ids": enc["ids"], "tokens": enc["tokens"], "decoded": enc["decoded"],
-                      "prefix_space_ids": penc["ids"]})
+                      "prefix_space_ids": penc["ids"],
+                      "variant_ids": {name: ids[k] for name, ids in variant_ids.items()}})
     write_json(os.path.join(HERE, "cases.json"),
                {"tokenizers_version": tokenizers.__version__, "vocab_size": VOCAB,
                 "specials": SPECIALS, "cases": cases})
