@@ -1,3 +1,0 @@
-// Lesson interpreter. Placeholder until the lesson runner lands.
-import LessonModel
-public enum LessonsModule {}

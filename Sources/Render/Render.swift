@@ -1,3 +1,0 @@
-// Renderers. Placeholder until the lesson runner lands.
-import LessonModel
-public enum RenderModule {}
