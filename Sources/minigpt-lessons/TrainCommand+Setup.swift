@@ -49,7 +49,7 @@ extension TrainCommand {
     if learningRate == nil { notes.append(defaults.learningRateReason) }
 
     try files.createDirectory(at: outURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-    let corpus = try readCorpus(dataURL.path)
+    let corpus = try BPETrainer.readCorpus(at: dataURL)
     let bpe: BPETokenizer
     let tokenizerURL: URL
     if let loadedTokenizer, let path = tokenizer {
@@ -105,7 +105,7 @@ extension TrainCommand {
     let tokenizerURL = record.tokenizer.hasPrefix("/") ? URL(fileURLWithPath: record.tokenizer) : folder.appendingPathComponent(record.tokenizer)
     let bpe = try BPETokenizer.load(from: tokenizerURL)
     let dataURL = try resolveData(data ?? record.dataPath)
-    let tokens = bpe.encode(bytes: try readCorpus(dataURL.path)).map { Int32($0) }
+    let tokens = bpe.encode(bytes: try BPETrainer.readCorpus(at: dataURL)).map { Int32($0) }
     guard TrainingRecord.fingerprint(tokens) == record.dataFingerprint, tokens.count == record.dataTokens else {
       throw CLIError.mismatch(
         "\(dataURL.path) gives \(tokens.count) tokens that differ from the \(record.dataTokens) the run in \(out) was "
