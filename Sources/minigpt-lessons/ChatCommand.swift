@@ -28,7 +28,7 @@ struct ChatCommand: ParsableCommand {
       Examples:
         minigpt-lessons chat
         minigpt-lessons chat --educational --lang pt-BR
-        printf 'O Brasil é\\n/temp 0\\n/stats\\n' | minigpt-lessons chat --temperature 0.7
+        printf 'O Brasil é\\n/temp 0\\n/stats\\n' | minigpt-lessons chat
 
       Shell completions: minigpt-lessons --generate-completion-script bash|zsh|fish
       """)

@@ -61,9 +61,11 @@ struct GenerateCommand: ParsableCommand {
 
       Examples:
         minigpt-lessons generate --prompt "O Brasil é"
-        minigpt-lessons generate --prompt "Era uma vez" --max-tokens 100 --temperature 0.7 --top-k 40 --seed 7
+        minigpt-lessons generate --prompt "Era uma vez" --max-tokens 100 \\
+          --temperature 0.7 --top-k 40 --seed 7
         minigpt-lessons generate --prompt "A cidade" --temperature 0
-        minigpt-lessons generate --model path/to/gpt2-folder --prompt-ids 44,32,59 --temperature 0 --ids
+        minigpt-lessons generate --model path/to/gpt2-folder \\
+          --prompt-ids 44,32,59 --temperature 0 --ids
 
       Shell completions: minigpt-lessons --generate-completion-script bash|zsh|fish
       """)

@@ -27,12 +27,16 @@ struct TrainCommand: ParsableCommand {
       set a new total (the learning-rate schedule is stretched to it).
 
       Examples:
-        minigpt-lessons train --epochs 3 --out models/my_first.safetensors
-        minigpt-lessons train --weights-only --force   # retrains the shipped model (models/README.md)
-        minigpt-lessons train --data my_text.txt --config small --steps 2000 --out models/my.safetensors
-        minigpt-lessons train --config tiny --layers 2 --embedding 64 --vocab-size 1024 --epochs 5 --out /tmp/t.safetensors
+        minigpt-lessons train --epochs 3 --out models/first.safetensors
+        minigpt-lessons train --data my.txt --config small --steps 2000 \\
+          --out models/my.safetensors
+        minigpt-lessons train --layers 2 --embedding 64 --vocab-size 1024 \\
+          --epochs 5 --out /tmp/t.safetensors
         minigpt-lessons train --resume --out /tmp/t.safetensors
-        minigpt-lessons train --resume --out /tmp/t.safetensors --epochs 10   # extend a finished run
+        minigpt-lessons train --resume --out /tmp/t.safetensors --epochs 10
+        minigpt-lessons train --weights-only --force
+      The last two extend a finished run to 10 epochs and retrain the shipped
+      model (models/README.md).
 
       Shell completions: minigpt-lessons --generate-completion-script bash|zsh|fish
       """)

@@ -39,6 +39,43 @@ import TestSupport
     #expect(seconds > 0 && abs(rate - 12 / seconds) <= 0.01 * rate + 0.1, "tokens/s \(rate) ≠ 12 / \(seconds)")
   }
 
+  /// The streamed text is exactly the bytes of the generated tokens, even when a token ends inside
+  /// a multi-byte character (likely here: with 320 tokens, "ç" and "ã" are often two byte tokens).
+  /// The ids are decoded independently: tokenizer.json's byte-level vocabulary through GPT-2's
+  /// bytes_to_unicode table (openai/gpt-2 encoder.py).
+  @Test func streamedTextIsTheBytesOfTheTokens() throws {
+    let model = try TinyModel.url()
+    let json = try Data(contentsOf: model.deletingPathExtension().appendingPathExtension("tokenizer.json"))
+    let root = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+    let vocabulary = try #require((root["model"] as? [String: Any])?["vocab"] as? [String: Int])
+    var byteOf: [Character: UInt8] = [:]
+    var printable = Array(33...126) + Array(161...172) + Array(174...255)
+    var extra = 0
+    for b in 0..<256 where !printable.contains(b) {
+      byteOf[Character(Unicode.Scalar(UInt32(256 + extra))!)] = UInt8(b)
+      extra += 1
+    }
+    for b in printable { byteOf[Character(Unicode.Scalar(UInt32(b))!)] = UInt8(b) }
+    printable = []
+    var tokenBytes: [Int: [UInt8]] = [:]
+    for (token, id) in vocabulary {
+      let mapped = token.map { byteOf[$0] }
+      tokenBytes[id] = mapped.contains(nil) ? Array(token.utf8) : mapped.map { $0! }
+    }
+    var sawSplitCharacter = false
+    for seed in 1...6 {
+      let common = ["generate", "--model", model.path, "--prompt", "A educação", "--max-tokens", "40", "--seed", String(seed),
+                    "--temperature", "1.2", "--no-echo"]
+      let ids = try CLI.run(common + ["--ids"]).stdout.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+      let text = try CLI.run(common)
+      #expect(!ids.isEmpty && ids.count <= 40)  // fewer when the end-of-text token is drawn
+      let expected = ids.flatMap { tokenBytes[$0] ?? [] }
+      #expect(Array(text.stdout.utf8.dropLast()) == Array(String(decoding: expected, as: UTF8.self).utf8), "seed \(seed)")
+      sawSplitCharacter = sawSplitCharacter || ids.contains { id in tokenBytes[id].map { String(bytes: $0, encoding: .utf8) == nil } ?? false }
+    }
+    #expect(sawSplitCharacter, "no token ended inside a character; the test did not exercise the streaming decoder")
+  }
+
   @Test func seedsReproduceAndGreedyIgnoresThem() throws {
     let model = try TinyModel.url().path
     func run(_ extra: [String]) throws -> String {
