@@ -148,7 +148,7 @@ struct TrainCommand: ParsableCommand {
     print("data: \(setup.record.dataPath) → \(grouped(trainer.data.tokens.count)) tokens (training "
       + "\(grouped(trainer.data.trainRange.count)), validation \(grouped(trainer.data.validationRange.count)))")
     print("batch \(s.batchSize) × \(s.sequenceLength) tokens, learning rate " + String(format: "%.1e", s.schedule.maxLearningRate)
-      + " (warm-up \(s.schedule.warmupSteps) steps, cosine to " + String(format: "%.1e", s.schedule.minLearningRate)
+      + " (warm-up \(s.schedule.warmupSteps) step\(s.schedule.warmupSteps == 1 ? "" : "s"), cosine to " + String(format: "%.1e", s.schedule.minLearningRate)
       + "), AdamW weight decay \(s.adamW.weightDecay), clip \(s.adamW.gradientClip.map { "\($0)" } ?? "off"), seed \(s.seed)")
     if let note = setup.defaultsNote { print("defaults: \(note)") }
     let epochs = (s.steps + setup.record.stepsPerEpoch - 1) / setup.record.stepsPerEpoch
