@@ -25,6 +25,21 @@ import TestSupport
     }
   }
 
+  /// A folder with model.safetensors and tokenizer.json (Hugging Face's layout) is used as a whole:
+  /// the same text as the file with its tokenizer beside it.
+  @Test func aFolderWithTokenizerJSONGeneratesText() throws {
+    let model = try TinyModel.url()
+    let folder = try CLI.temporaryFolder()
+    try FileManager.default.copyItem(at: model, to: folder.appendingPathComponent("model.safetensors"))
+    try FileManager.default.copyItem(at: model.deletingPathExtension().appendingPathExtension("tokenizer.json"),
+                                     to: folder.appendingPathComponent("tokenizer.json"))
+    let args = ["generate", "--prompt", "A casa", "--max-tokens", "10", "--seed", "4"]
+    let fromFolder = try CLI.run(args + ["--model", folder.path])
+    let fromFile = try CLI.run(args + ["--model", model.path])
+    #expect(fromFolder.status == 0, "\(fromFolder.stderr)")
+    #expect(fromFolder.stdout == fromFile.stdout && fromFolder.stdout.hasPrefix("A casa"))
+  }
+
   @Test func streamsTextAndReportsStatistics() throws {
     let model = try TinyModel.url()
     let r = try CLI.run(["generate", "--model", model.path, "--prompt", "O Brasil é", "--max-tokens", "12", "--seed", "3"])
