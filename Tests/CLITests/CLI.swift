@@ -116,7 +116,9 @@ final class RunningCLI {
     process.waitUntilExit()
     // A death by signal is reported as 128 + signal, as a shell does.
     let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
-    return CLIResult(status: status, stdout: stdout, stderr: stderr)
+    let result = CLIResult(status: status, stdout: stdout, stderr: stderr)
+    try? FileManager.default.removeItem(at: stdoutURL.deletingLastPathComponent())
+    return result
   }
 }
 

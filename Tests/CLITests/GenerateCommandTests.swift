@@ -30,6 +30,7 @@ import TestSupport
   @Test func aFolderWithTokenizerJSONGeneratesText() throws {
     let model = try TinyModel.url()
     let folder = try CLI.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
     try FileManager.default.copyItem(at: model, to: folder.appendingPathComponent("model.safetensors"))
     try FileManager.default.copyItem(at: model.deletingPathExtension().appendingPathExtension("tokenizer.json"),
                                      to: folder.appendingPathComponent("tokenizer.json"))
@@ -108,8 +109,9 @@ import TestSupport
     let shipped = TestPaths.packageRoot.appendingPathComponent("models/mini_gpt.safetensors")
     try #require(FileManager.default.fileExists(atPath: shipped.path), "models/mini_gpt.safetensors is not in the checkout")
     // From an unrelated folder: the model is found above the executable.
-    let r = try CLI.run(["generate", "--prompt", "O Brasil é", "--max-tokens", "8", "--temperature", "0"],
-                        directory: try CLI.temporaryFolder())
+    let elsewhere = try CLI.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: elsewhere) }
+    let r = try CLI.run(["generate", "--prompt", "O Brasil é", "--max-tokens", "8", "--temperature", "0"], directory: elsewhere)
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.hasPrefix("O Brasil é"))
     #expect(r.stderr.contains("mini_gpt.safetensors"))

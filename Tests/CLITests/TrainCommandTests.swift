@@ -22,6 +22,7 @@ import Testing
 
   @Test func resumeContinuesBitForBit() throws {
     let root = try CLI.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
     let corpus = try TinyModel.writeCorpus(in: root, bytes: 20_000)
     let straight = root.appendingPathComponent("straight"), resumed = root.appendingPathComponent("resumed")
     for folder in [straight, resumed] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
@@ -54,6 +55,7 @@ import Testing
 
   @Test func ctrlCSavesALoadableResumableCheckpoint() throws {
     let root = try CLI.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
     let corpus = try TinyModel.writeCorpus(in: root, bytes: 20_000)
     let model = root.appendingPathComponent("m.safetensors")
     let child = try CLI.start(["train", "--data", corpus.path, "--steps", "100000", "--log-every", "1", "--out", model.path] + TinyModel.sizes)
@@ -76,6 +78,7 @@ import Testing
 
   @Test func sigkillDuringASaveLeavesThePreviousFileIntact() throws {
     let root = try CLI.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
     let corpus = try TinyModel.writeCorpus(in: root, bytes: 20_000)
     let model = root.appendingPathComponent("m.safetensors")
     let first = try CLI.run(["train", "--data", corpus.path, "--steps", "2", "--out", model.path] + TinyModel.sizes)
@@ -98,6 +101,7 @@ import Testing
 
   @Test func defaultsAreShownAndTheTokenizerIsSavedBesideTheModel() throws {
     let root = try CLI.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
     let corpus = try TinyModel.writeCorpus(in: root, bytes: 20_000)
     let model = root.appendingPathComponent("m.safetensors")
     let r = try CLI.run(["train", "--data", corpus.path, "--config", "tiny", "--layers", "1", "--embedding", "16", "--heads", "2",
@@ -112,6 +116,7 @@ import Testing
 
   @Test func badInputGivesOneClearError() throws {
     let root = try CLI.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
     let corpus = try TinyModel.writeCorpus(in: root, bytes: 20_000)
     let out = root.appendingPathComponent("m.safetensors").path
     expectCleanError(try CLI.run(["train", "--data", root.appendingPathComponent("nope.txt").path, "--out", out]),
