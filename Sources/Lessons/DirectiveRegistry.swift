@@ -14,6 +14,7 @@ public struct DirectiveRegistry {
     SeedDirective.self,
     TextDirective.self,
     BytesDirective.self,
+    ModelDirective.self,
   ])
 
   public mutating func register(_ type: any Directive.Type) {
