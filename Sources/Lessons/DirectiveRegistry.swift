@@ -15,6 +15,10 @@ public struct DirectiveRegistry {
     TextDirective.self,
     BytesDirective.self,
     ModelDirective.self,
+    TokenizeDirective.self,
+    EmbedDirective.self,
+    AttendDirective.self,
+    BlockDirective.self,
   ])
 
   public mutating func register(_ type: any Directive.Type) {
