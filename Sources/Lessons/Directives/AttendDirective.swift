@@ -7,7 +7,6 @@
 //     ```{model}
 //     :preset: micro
 //     ```
-//
 //     ```{attend} O gato subiu no telhado
 //     :layer: 1
 //     :head: 2

@@ -7,7 +7,6 @@
 //     ```{model}
 //     :preset: micro
 //     ```
-//
 //     ```{block} O gato subiu no telhado
 //     :layer: 0
 //     :expect: residual-error < 1e-5; active-fraction > 0

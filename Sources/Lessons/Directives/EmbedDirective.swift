@@ -6,7 +6,6 @@
 //     ```{model}
 //     :preset: micro
 //     ```
-//
 //     ```{embed} o gato e o rato
 //     :dims: 6
 //     :expect: sum-error < 1e-6
