@@ -96,7 +96,7 @@ import Testing
   }
 
   @Test func layerAndHeadOutOfRange() throws {
-    #expect(throws: LessonError.directiveFailed("layer 2 does not exist: this model has 2 (0…1)")) {
+    #expect(throws: LessonError.directiveFailed("layer 2 does not exist: this model has 2 (0…1, or -1…-2 from the last)")) {
       _ = try runKeepingSession(smallModel + "```{attend} a\n:layer: 2\n```\n")
     }
     #expect(throws: LessonError.directiveFailed("head 4 does not exist: this model has 4 heads per layer (0…3)")) {

@@ -20,7 +20,7 @@ public struct AttendDirective: Directive {
   public static let summary = "Show one attention head (or all): Q, K, V, scores, mask, weights and the weighted sum."
   public static let argument = ArgumentRule.optional("the text (default: the last text)")
   public static let options: [OptionSpec] = [
-    .int("layer", default: 0, in: 0...1023, help: "the block (0 is the first)"),
+    .int("layer", default: 0, in: -1024...1023, help: "the block (0 is the first, -1 the last)"),
     .int("head", in: 0...1023, help: "the head (default 0)"),
     .choice("heads", ["all"], help: "'all' compares every head of the layer"),
     .int("dims", default: 8, in: 1...64, help: "dimensions of Q, K, V to show"),
@@ -34,13 +34,14 @@ public struct AttendDirective: Directive {
   ]
 
   let text: String?
-  let layer: Int
+  /// As written: negative counts from the last block (-1 is the last).
+  let requestedLayer: Int
   let head: Int?
   let dims: Int
 
   public init(_ invocation: Invocation) throws {
     text = invocation.arguments.isEmpty ? nil : invocation.arguments
-    layer = invocation.int("layer") ?? 0
+    requestedLayer = invocation.int("layer") ?? 0
     dims = invocation.int("dims") ?? 8
     if invocation.string("heads") != nil {
       if invocation.int("head") != nil {
@@ -63,9 +64,7 @@ public struct AttendDirective: Directive {
   public func run(_ session: Session) throws -> [Output] {
     let model = try session.model()
     let NH = model.config.headCount
-    guard layer < model.config.layerCount else {
-      throw LessonError.directiveFailed("layer \(layer) does not exist: this model has \(model.config.layerCount) (0…\(model.config.layerCount - 1))")
-    }
+    let layer = try resolvedLayer(requestedLayer, layerCount: model.config.layerCount)
     if let head, head >= NH {
       throw LessonError.directiveFailed("head \(head) does not exist: this model has \(NH) heads per layer (0…\(NH - 1))")
     }
@@ -79,9 +78,9 @@ public struct AttendDirective: Directive {
     }
     reportChecks(heads, pass, session)
     if let head {
-      return try oneHead(head, heads[head], pass, session)
+      return try oneHead(head, heads[head], layer: layer, pass, session)
     }
-    return allHeads(heads, pass, session)
+    return allHeads(heads, layer: layer, pass, session)
   }
 
   private func reportChecks(_ heads: [HeadWeights], _ pass: ForwardPass, _ session: Session) {
@@ -106,7 +105,7 @@ public struct AttendDirective: Directive {
     (0..<T).map { t in (0..<T).map { j in j > t ? 0 : values[t * T + j] } }
   }
 
-  private func oneHead(_ head: Int, _ weights: HeadWeights, _ pass: ForwardPass, _ session: Session) throws -> [Output] {
+  private func oneHead(_ head: Int, _ weights: HeadWeights, layer: Int, _ pass: ForwardPass, _ session: Session) throws -> [Output] {
     let T = pass.tokenCount, C = pass.config.embeddingSize, HS = pass.config.headSize
     let qkv = try pass.activation("h.\(layer).attn.qkv"), out = try pass.activation("h.\(layer).attn.out")
     func slice(_ source: [Float], width: Int, start: Int) -> [Float] {
@@ -195,7 +194,7 @@ public struct AttendDirective: Directive {
     return best.1 >= 0.4 ? best : (.spread, best.1)
   }
 
-  private func allHeads(_ heads: [HeadWeights], _ pass: ForwardPass, _ session: Session) -> [Output] {
+  private func allHeads(_ heads: [HeadWeights], layer: Int, _ pass: ForwardPass, _ session: Session) -> [Output] {
     let T = pass.tokenCount
     let format = ValueFormat.fixed(2)
     var outputs: [Output] = heads.indices.map { n in

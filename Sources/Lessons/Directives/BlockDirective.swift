@@ -19,7 +19,7 @@ public struct BlockDirective: Directive {
   public static let summary = "Show one transformer block: layer norm, residual stream, attention and MLP contributions, GELU."
   public static let argument = ArgumentRule.optional("the text (default: the last text)")
   public static let options: [OptionSpec] = [
-    .int("layer", default: 0, in: 0...1023, help: "the block (0 is the first)"),
+    .int("layer", default: 0, in: -1024...1023, help: "the block (0 is the first, -1 the last)"),
     .int("dims", default: 8, in: 1...64, help: "MLP units to show"),
   ]
   public static let results = [
@@ -32,12 +32,13 @@ public struct BlockDirective: Directive {
   ]
 
   let text: String?
-  let layer: Int
+  /// As written: negative counts from the last block (-1 is the last).
+  let requestedLayer: Int
   let dims: Int
 
   public init(_ invocation: Invocation) throws {
     text = invocation.arguments.isEmpty ? nil : invocation.arguments
-    layer = invocation.int("layer") ?? 0
+    requestedLayer = invocation.int("layer") ?? 0
     dims = invocation.int("dims") ?? 8
   }
 
@@ -51,9 +52,7 @@ public struct BlockDirective: Directive {
 
   public func run(_ session: Session) throws -> [Output] {
     let model = try session.model()
-    guard layer < model.config.layerCount else {
-      throw LessonError.directiveFailed("layer \(layer) does not exist: this model has \(model.config.layerCount) (0…\(model.config.layerCount - 1))")
-    }
+    let layer = try resolvedLayer(requestedLayer, layerCount: model.config.layerCount)
     let pass = try ForwardPass.run(text, directive: Self.name, session: session)
     let T = pass.tokenCount, C = pass.config.embeddingSize, H = 4 * C
     let h = "h.\(layer)."
