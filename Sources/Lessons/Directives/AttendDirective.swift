@@ -138,11 +138,11 @@ public struct AttendDirective: Directive {
     let percent = ValueFormat.fixed(2)
     var rows: [[String]] = []
     var bars: [Double] = []
-    var strongest: (t: Int, j: Int, w: Float)?
+    var strongest: Float?
     for t in 1..<max(1, T) {
       let j = (0..<t).max { weights.weight(t, $0) < weights.weight(t, $1) }!
       let w = weights.weight(t, j)
-      if w > (strongest?.w ?? -1) { strongest = (t, j, w) }
+      strongest = max(strongest ?? w, w)
       bars.append(Double(w))
       rows.append([pass.labels[t], pass.labels[j], percent.string(for: w), percent.string(for: weights.weight(t, t))])
     }
@@ -154,11 +154,12 @@ public struct AttendDirective: Directive {
                   session.text(.attendSelfWeight)],
         rows: rows, alignments: [.left, .left, .right, .right], barValues: bars)))
     }
-    if let strongest {
-      session.report("max-weight", Double(strongest.w))
+    if let strongest { session.report("max-weight", Double(strongest)) }
+    if let link = Self.clearestLink(weights) {
       outputs.append(.explanation(session.richText(.attendStrongest, [
-        TextSpan(pass.word(strongest.t), style: .code), TextSpan(percent.string(for: strongest.w)),
-        TextSpan(pass.word(strongest.j), style: .code),
+        TextSpan(pass.word(link.t), style: .code), TextSpan(percent.string(for: link.w)),
+        TextSpan(pass.word(link.j), style: .code), TextSpan(String(link.t + 1)),
+        TextSpan(percent.string(for: 1 / Float(link.t + 1))),
       ])))
     }
     let last = T - 1
@@ -170,6 +171,19 @@ public struct AttendDirective: Directive {
     let phrase: Phrase = top.count == 3 ? .attendLastTop3 : top.count == 2 ? .attendLastTop2 : .attendLastTop1
     outputs.append(.explanation(session.richText(phrase, spans)))
     return outputs
+  }
+
+  /// The link (t reads earlier j) whose weight most exceeds an even spread 1/(t+1): early rows
+  /// have few tokens to choose from, so their weights are large even when nothing is preferred.
+  static func clearestLink(_ weights: HeadWeights) -> (t: Int, j: Int, w: Float)? {
+    var best: (t: Int, j: Int, w: Float, excess: Float)?
+    for t in 1..<max(1, weights.T) {
+      for j in 0..<t {
+        let excess = weights.weight(t, j) - 1 / Float(t + 1)
+        if excess > (best?.excess ?? -.infinity) { best = (t, j, weights.weight(t, j), excess) }
+      }
+    }
+    return best.map { ($0.t, $0.j, $0.w) }
   }
 
   // MARK: All heads
@@ -203,26 +217,38 @@ public struct AttendDirective: Directive {
                        format: .fixed(2), scale: .sequential, range: 0...1))
     }
     var rows: [[String]] = []
-    var sentences: [TextSpan] = []
+    var sentences: [RichText] = []
+    var spread = 0
     for (n, weights) in heads.enumerated() {
       let a = Self.averages(weights)
       let (pattern, share) = Self.pattern(a)
       let name = session.text(patternPhrase(pattern))
-      rows.append([String(n), format.string(for: a.previous), format.string(for: a.first), format.string(for: a.itself), name])
-      if pattern != .spread {
-        sentences.append(TextSpan(session.text(.attendHeadSentence, String(n), name, format.string(for: share))))
+      var linkCell = "–"
+      var linkSpans: [TextSpan] = [TextSpan("–"), TextSpan("–"), TextSpan("–")]
+      if let link = Self.clearestLink(weights) {
+        linkCell = "\(pass.labels[link.t]) → \(pass.labels[link.j]) \(format.string(for: link.w))"
+        linkSpans = [TextSpan(pass.word(link.t), style: .code), TextSpan(pass.word(link.j), style: .code),
+                     TextSpan(format.string(for: link.w))]
+      }
+      rows.append([String(n), format.string(for: a.previous), format.string(for: a.first), format.string(for: a.itself),
+                   name, linkCell])
+      if pattern == .spread {
+        spread += 1
+        sentences.append(session.richText(.attendHeadNoHabit, [TextSpan(String(n))] + linkSpans))
+      } else {
+        sentences.append(session.richText(.attendHeadHabit, [TextSpan(String(n)), TextSpan(name),
+                                                               TextSpan(format.string(for: share))] + linkSpans))
       }
     }
     outputs.append(.table(Table(
       title: session.text(.attendHeadsTitle, String(layer)),
       headers: [session.text(.attendHead), session.text(.attendPrevious), session.text(.attendFirst),
-                session.text(.attendItself), session.text(.attendPattern)],
-      rows: rows, alignments: [.right, .right, .right, .right, .left])))
-    let spread = rows.filter { $0[4] == session.text(.attendSpread) }.count
+                session.text(.attendItself), session.text(.attendPattern), session.text(.attendClearestLink)],
+      rows: rows, alignments: [.right, .right, .right, .right, .left, .left])))
     outputs.append(.explanation(session.richText(.attendHeadsExplanation, [
       TextSpan(String(heads.count)), TextSpan(String(spread)),
     ])))
-    if !sentences.isEmpty { outputs.append(.explanation(RichText(sentences.flatMap { [$0, TextSpan(" ")] }.dropLast()))) }
+    outputs += sentences.map(Output.explanation)
     return outputs
   }
 
