@@ -122,8 +122,10 @@ public struct BlockDirective: Directive {
       headers: [session.text(.blockUnit), "mlp.hidden", "gelu(mlp.hidden)"],
       rows: (0..<min(dims, H)).map { [String($0), f3.string(for: hidden[last * H + $0]), f3.string(for: gelu[last * H + $0])] },
       alignments: [.right, .right, .right])
-    let changed = (0..<T).max { norm(zip(row(output, $0), row(input, $0)).map { $0 - $1 }) < norm(zip(row(output, $1), row(input, $1)).map { $0 - $1 }) }!
-    let moved = norm(zip(row(output, changed), row(input, changed)).map { $0 - $1 })
+    // How far the block moved each token: ‖output − input‖.
+    let distances = (0..<T).map { t in norm(zip(row(output, t), row(input, t)).map { $0 - $1 }) }
+    let changed = distances.indices.max { distances[$0] < distances[$1] }!
+    let moved = distances[changed]
 
     let layerNormPart: [Output] = [
       .table(lnTable),
