@@ -14,6 +14,11 @@ public struct DirectiveRegistry {
     SeedDirective.self,
     TextDirective.self,
     BytesDirective.self,
+    ModelDirective.self,
+    TokenizeDirective.self,
+    EmbedDirective.self,
+    AttendDirective.self,
+    BlockDirective.self,
   ])
 
   public mutating func register(_ type: any Directive.Type) {
