@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 swift build -c release --scratch-path .build-rel --target MiniGPT >/dev/null
 flags=""
 [ "$(uname -m)" = x86_64 ] && flags="-target-cpu haswell"
-swiftc -O $flags -I .build-rel/release/Modules -I Sources/CBLAS -I Sources/CVulkan/include \
+swiftc -O $flags -I .build-rel/release/Modules -I Sources/CBLAS \
+  -Xcc -fmodule-map-file=.build-rel/release/CVulkan.build/module.modulemap -I Sources/CVulkan/include \
   scripts/kernel-bench.swift .build-rel/release/MiniGPT.build/*.o .build-rel/release/CVulkan.build/*.o \
-  -lopenblas -o .build-rel/kernel-bench
+  -lopenblas -ldl -o .build-rel/kernel-bench
 exec .build-rel/kernel-bench "$@"

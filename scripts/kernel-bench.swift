@@ -208,3 +208,31 @@ if mode == "interleave" {
     _ = time("[\(round)] split 2 + gelu x2") { split2(); gelu() }
   }
 }
+if mode == "prefill" {
+  // gpt2 prompt of M tokens: small-M matmuls read every weight once, like decode.
+  let C = 768, V = 50257, L = 12
+  for M in [1, 2, 4, 8, 16, 17, 64] {
+    var total = 0.0
+    for (Cin, OC) in [(C, 3 * C), (C, C), (C, 4 * C), (4 * C, C)] {
+      let ws = (0..<L).map { _ in rand([OC, Cin], std: 0.02) }
+      let x = rand([M, Cin]), bias = rand([OC]), o = zeros([M, OC])
+      var i = 0
+      total += Double(L) * time("M=\(M) matmul \(Cin)->\(OC)", reps: 24) { be.matmulForward(out: o, inp: x, weight: ws[i % L], bias: bias, N: M, C: Cin, OC: OC); i += 1 }
+    }
+    let wte = rand([V, C], std: 0.02), x = rand([M, C]), logits = zeros([M, V])
+    total += time("M=\(M) lm head", reps: 5) { be.matmulForward(out: logits, inp: x, weight: wte, bias: nil, N: M, C: C, OC: V) }
+    print("M=\(M): all matmuls of one forward \(total) ms")
+  }
+}
+if mode == "smallm" {
+  let C = 768, V = 50257
+  let wte = rand([V, C], std: 0.02)
+  openblas_set_num_threads(Int32(threads))
+  for M in [2, 4, 16, 64] {
+    let x = rand([M, C]), out = zeros([M, V]), outT = zeros([V, M])
+    _ = time("M=\(M) sgemm x·Wᵀ (current)", reps: 5) {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(M), Int32(V), Int32(C), 1, x.hostPointer, Int32(C), wte.hostPointer, Int32(C), 0, out.hostPointer, Int32(V)) }
+    _ = time("M=\(M) sgemm W·xᵀ → (V,M)", reps: 5) {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(V), Int32(M), Int32(C), 1, wte.hostPointer, Int32(C), x.hostPointer, Int32(C), 0, outT.hostPointer, Int32(M)) }
+  }
+}

@@ -1,7 +1,12 @@
 // CPU linear layer, nn.Linear layout: out (N,OC) = inp (N,C) · weight (OC,C)ᵀ + bias, through BLAS
 // sgemm (llm.c's matmul_forward/backward, with the loops handed to BLAS). N == 1 (decoding one
 // token) is a matrix-vector product that streams the whole weight once: memory bound, so sgemv
-// split over the cores by output rows.
+// split over the cores by output rows. A few rows (a prompt) take a SIMD kernel that also reads
+// the weight once: OpenBLAS sgemm repacks the transposed weight on every call, which made a
+// 4-row GPT-2 LM head cost 4× a 1-row one.
+
+/// Up to this many rows the forward uses `skinnyMatmul` instead of sgemm.
+let skinnyMatmulMaxRows = 16
 
 extension CPUBackend {
   public func matmulForward(out: Tensor, inp: Tensor, weight: Tensor, bias: Tensor?, N: Int, C: Int, OC: Int) {
@@ -17,6 +22,13 @@ extension CPUBackend {
       parallelBLASFor(OC, grain: 512) { rows in
         sgemv(trans: false, M: rows.count, N: C, alpha: 1, A: w + rows.lowerBound * C, lda: C, x: x,
               beta: beta, y: o + rows.lowerBound)
+      }
+      return
+    }
+    if N <= skinnyMatmulMaxRows {
+      let bp = bias?.hostPointer
+      parallelFor(OC, grain: 256) { rows in
+        skinnyMatmul(out: o, inp: x, weight: w, bias: bp, N: N, C: C, OC: OC, outputs: rows)
       }
       return
     }
@@ -57,5 +69,69 @@ extension CPUBackend {
         for n in 0..<N { accumulate(dy + n * OC + c0, into: db + c0, count: c1 - c0) }
       }
     }
+  }
+}
+
+/// out[n, o] = bias[o] + Σ_c inp[n, c]·weight[o, c] for o in `outputs`, every n < N. Four weight
+/// rows at a time stay in L1 while each input row is dotted with them, so the weight streams
+/// from memory once however many rows there are.
+func skinnyMatmul(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                  bias: UnsafePointer<Float>?, N: Int, C: Int, OC: Int, outputs: Range<Int>) {
+  var o = outputs.lowerBound
+  while o + 4 <= outputs.upperBound {
+    let w0 = weight + o * C, w1 = w0 + C, w2 = w1 + C, w3 = w2 + C
+    for n in 0..<N {
+      let x = inp + n * C
+      var a0 = Vec16(), a1 = Vec16(), a2 = Vec16(), a3 = Vec16()
+      var c = 0
+      while c + 16 <= C {
+        let xv = load(x + c)
+        a0 = a0.addingProduct(load(w0 + c), xv)
+        a1 = a1.addingProduct(load(w1 + c), xv)
+        a2 = a2.addingProduct(load(w2 + c), xv)
+        a3 = a3.addingProduct(load(w3 + c), xv)
+        c += 16
+      }
+      var s0 = a0.sum(), s1 = a1.sum(), s2 = a2.sum(), s3 = a3.sum()
+      while c < C {
+        s0 += w0[c] * x[c]
+        s1 += w1[c] * x[c]
+        s2 += w2[c] * x[c]
+        s3 += w3[c] * x[c]
+        c += 1
+      }
+      let row = out + n * OC + o
+      if let bias {
+        row[0] = s0 + bias[o]
+        row[1] = s1 + bias[o + 1]
+        row[2] = s2 + bias[o + 2]
+        row[3] = s3 + bias[o + 3]
+      } else {
+        row[0] = s0
+        row[1] = s1
+        row[2] = s2
+        row[3] = s3
+      }
+    }
+    o += 4
+  }
+  while o < outputs.upperBound {
+    let wr = weight + o * C
+    for n in 0..<N {
+      let x = inp + n * C
+      var acc = Vec16()
+      var c = 0
+      while c + 16 <= C {
+        acc = acc.addingProduct(load(wr + c), load(x + c))
+        c += 16
+      }
+      var sum = acc.sum()
+      while c < C {
+        sum += wr[c] * x[c]
+        c += 1
+      }
+      out[n * OC + o] = sum + (bias?[o] ?? 0)
+    }
+    o += 1
   }
 }
