@@ -14,6 +14,11 @@ public struct DirectiveRegistry {
     SeedDirective.self,
     TextDirective.self,
     BytesDirective.self,
+    TrainStepDirective.self,
+    TrainDirective.self,
+    GenerateDirective.self,
+    KVCacheDirective.self,
+    BackendsDirective.self,
   ])
 
   public mutating func register(_ type: any Directive.Type) {
