@@ -266,8 +266,8 @@ public enum Phrase: String, CaseIterable, Sendable {
               "O maior gradiente está em {0} (norma {1}). Em relação ao próprio tamanho, {2} mudou mais ({3} da sua norma) e {4} menos ({5}). O AdamW divide cada gradiente pela raiz quadrada da média móvel do seu quadrado, então cada peso dá um passo de no máximo cerca da taxa de aprendizado, seja qual for o tamanho do seu gradiente: tensores de pesos pequenos mudam mais em relação ao seu tamanho.")
     case .trainStepAdamTitle: return ("AdamW at this step", "AdamW neste passo")
     case .trainStepElementsTitle:
-      return ("{0}: its first elements through AdamW",
-              "{0}: seus primeiros elementos pelo AdamW")
+      return ("{0}: its first elements through AdamW (g after clipping)",
+              "{0}: seus primeiros elementos pelo AdamW (g depois do corte)")
     case .trainStepBiasCorrection:
       return ("This is step t = **{0}**. The moments m and v start at zero, so in the first steps they are too small; dividing by 1 − β1ᵗ = {1} and 1 − β2ᵗ = {2} (the bias correction) turns them into m̂ and v̂, estimates of the gradient's mean and of its mean square. Both factors approach 1 as t grows.",
               "Este é o passo t = **{0}**. Os momentos m e v começam em zero, então nos primeiros passos são pequenos demais; dividir por 1 − β1ᵗ = {1} e 1 − β2ᵗ = {2} (a correção de viés) os transforma em m̂ e v̂, estimativas da média do gradiente e da média do seu quadrado. Os dois fatores se aproximam de 1 à medida que t cresce.")
@@ -304,7 +304,7 @@ public enum Phrase: String, CaseIterable, Sendable {
     case .lossCurveTitle: return ("Loss during training", "Perda durante o treino")
     case .step: return ("step", "passo")
     case .lossLabel: return ("loss", "perda")
-    case .trainBatchSeries: return ("train (each batch)", "treino (cada lote)")
+    case .trainBatchSeries: return ("train (batches)", "treino (lotes)")
     case .trainSeries: return ("train", "treino")
     case .validationSeries: return ("validation", "validação")
     case .validationTableTitle:
@@ -375,8 +375,8 @@ public enum Phrase: String, CaseIterable, Sendable {
     case .generateCache:
       return ("The cache now holds keys and values for {0} positions in each of the {1} layers, {2} numbers each: {3}. Filled to the context of {4} positions it would take {5}.",
               "O cache agora guarda chaves e valores de {0} posições em cada uma das {1} camadas, {2} números cada: {3}. Cheio até o contexto de {4} posições ocuparia {5}.")
-    case .withCache: return ("with the KV cache", "com o cache KV")
-    case .withoutCache: return ("without the cache", "sem o cache")
+    case .withCache: return ("with KV cache", "com cache KV")
+    case .withoutCache: return ("without cache", "sem cache")
     case .measuredSpeedup: return ("measured speed-up", "aceleração medida")
     case .kvIdentical:
       return ("With and without the cache the model generates the same {0} tokens: the cache changes how much is computed, not what.",

@@ -1,77 +1,28 @@
-// The cache of expensive training results under the session's cache folder (models/cache/):
-// one checkpoint per run, named by a hash of everything that determines it (the engine version,
-// the backend kind, the starting model and optimizer state, the data and the settings). A file
-// that cannot be read, or whose recorded key differs, is rebuilt — never trusted.
+// The cache of {train}'s results under the session's cache folder (models/cache/): one checkpoint
+// per run (with AdamW's state, so training can go on), named by the SHA-256 of everything that
+// determines it — the engine version, the backend kind, the starting model and optimizer state,
+// the data and the settings. A file that cannot be read, or whose recorded key or parameter hash
+// differs, is rebuilt — never trusted. ModelCache does the same for {model}'s trained models.
 import Foundation
 import MiniGPT
 
-/// FNV-1a (Fowler–Noll–Vo) over 64-bit words rather than bytes: 8× fewer steps, still spreading
-/// every input bit. For cache names, not for security.
-struct ContentHash {
-  private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-  private static let prime: UInt64 = 0x0000_0100_0000_01B3
-
-  mutating func combine(word: UInt64) {
-    value = (value ^ word) &* Self.prime
-    value ^= value >> 29  // folds high bits down, so bytes in the high half affect the low ones
-  }
-
-  mutating func combine(_ text: String) {
-    combine(word: UInt64(text.utf8.count))
-    var word: UInt64 = 0, shift: UInt64 = 0
-    for byte in text.utf8 {
-      word |= UInt64(byte) << shift
-      shift += 8
-      if shift == 64 {
-        combine(word: word)
-        (word, shift) = (0, 0)
-      }
-    }
-    combine(word: word)
-  }
-
-  mutating func combine(_ values: [Float]) {
-    combine(word: UInt64(values.count))
-    values.withUnsafeBufferPointer { buffer in
-      var i = 0
-      while i + 1 < buffer.count {
-        combine(word: UInt64(buffer[i].bitPattern) | UInt64(buffer[i + 1].bitPattern) << 32)
-        i += 2
-      }
-      if i < buffer.count { combine(word: UInt64(buffer[i].bitPattern)) }
-    }
-  }
-
-  mutating func combine(_ values: [Int32]) {
-    combine(values.map { Float(bitPattern: UInt32(bitPattern: $0)) })
-  }
-
-  var hex: String {
-    let digits = String(value, radix: 16)
-    return String(repeating: "0", count: 16 - digits.count) + digits
-  }
-}
-
 enum TrainingCache {
-  /// Bump when the engine's numbers change (kernels, initialisation, sampling), so old caches
-  /// are not reused.
-  static let engineVersion = "minigpt-engine/1"
-
-  static let keyField = "lessons.cache.key"
+  static let keyField = ModelCache.keyField
+  static let parametersHashField = ModelCache.parametersHashField
 
   /// The hash of the model's whole state: configuration, parameters, AdamW moments and step, and
   /// the kind of backend it runs on (backends differ in the last bits).
-  static func modelState(_ model: GPT) -> ContentHash {
-    var hash = ContentHash()
-    hash.combine(engineVersion)
-    hash.combine(model.backend.kind.rawValue)
-    hash.combine("\(model.config.vocabSize) \(model.config.contextLength) \(model.config.embeddingSize) \(model.config.layerCount) \(model.config.headCount)")
-    hash.combine(model.parameterValues())
+  static func modelState(_ model: GPT) -> SHA256 {
+    var hash = SHA256()
+    let c = model.config
+    hash.update("engine=\(ModelCache.engineVersion)\nbackend=\(model.backend.kind.rawValue)\n"
+                + "config=\(c.vocabSize) \(c.contextLength) \(c.embeddingSize) \(c.layerCount) \(c.headCount)\n"
+                + "step=\(model.step)\n")
+    model.parameterValues().withUnsafeBytes { hash.update($0) }
     if let m = model.adamM, let v = model.adamV {
-      hash.combine(model.read(m))
-      hash.combine(model.read(v))
+      model.read(m).withUnsafeBytes { hash.update($0) }
+      model.read(v).withUnsafeBytes { hash.update($0) }
     }
-    hash.combine(word: UInt64(model.step))
     return hash
   }
 
@@ -84,13 +35,17 @@ enum TrainingCache {
   static func load(_ url: URL, key: String, config: GPTConfiguration) -> Checkpoint? {
     guard FileManager.default.fileExists(atPath: url.path),
       let checkpoint = try? Checkpoint.load(from: url),
-      checkpoint.trainingState[keyField] == key, checkpoint.config == config
+      checkpoint.trainingState[keyField] == key, checkpoint.config == config,
+      checkpoint.trainingState[parametersHashField] == ModelCache.hash(checkpoint.parameters)
     else { return nil }
     return checkpoint
   }
 
   /// Saves atomically; a cache that cannot be written is not an error (the lesson still ran).
-  static func save(_ checkpoint: Checkpoint, to url: URL) -> Bool {
+  static func save(_ checkpoint: Checkpoint, key: String, to url: URL) -> Bool {
+    var checkpoint = checkpoint
+    checkpoint.trainingState[keyField] = key
+    checkpoint.trainingState[parametersHashField] = ModelCache.hash(checkpoint.parameters)
     do {
       try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
       try checkpoint.save(to: url)

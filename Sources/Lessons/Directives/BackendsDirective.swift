@@ -4,9 +4,11 @@
 // measurement). Without a Vulkan device it says so plainly and compares the CPU backend with the
 // reference loops instead. The session's model is not changed.
 //
+//     ```{model}
+//     :preset: micro
+//     ```
 //     ```{text} O gato subiu no telhado e a gata desceu da janela.
 //     ```
-//
 //     ```{backends}
 //     :against: reference
 //     :batch: 1

@@ -4,6 +4,9 @@
 // drawn, the cache's size; tokens/s as a measurement. The same tokens as GPT.generate with the
 // same seed (its loop, written out here so each step's distribution can be shown).
 //
+//     ```{model}
+//     :preset: micro
+//     ```
 //     ```{generate} O gato
 //     :steps: 3
 //     :temperature: 0.8

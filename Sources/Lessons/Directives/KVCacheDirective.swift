@@ -3,6 +3,9 @@
 // Kaplan et al. 2020 §2.1), the cache's size in bytes, and the measured tokens/s of both
 // (measurements: shown, never compared).
 //
+//     ```{model}
+//     :preset: micro
+//     ```
 //     ```{kv-cache} O gato
 //     :steps: 4
 //     ```
@@ -153,8 +156,7 @@ struct DecodingWork {
         [String(r.step), String(r.length), String(r.without), String(r.with), millions(r.macsWithout),
          millions(r.macsWith), ValueFormat.fixed(1).string(for: r.macsWithout / r.macsWith)]
       },
-      alignments: Array(repeating: .right, count: 7),
-      barValues: shown.map { $0.macsWithout / $0.macsWith })
+      alignments: Array(repeating: .right, count: 7))
     let chart = LineChart(
       title: word(.kvChartTitle), xLabel: word(.step), yLabel: word(.macsMillions),
       series: [

@@ -4,9 +4,11 @@
 // AdamW as `minigpt-lessons train` (nanoGPT). Cached under the session's cache folder by a hash
 // of the model, data and settings (TrainingCache); a second run loads the result.
 //
+//     ```{model}
+//     :preset: micro
+//     ```
 //     ```{text} O gato subiu no telhado. A gata desceu da janela. O cão latiu no quintal.
 //     ```
-//
 //     ```{train}
 //     :steps: 4
 //     :batch: 2
@@ -83,10 +85,10 @@ public struct TrainDirective: Directive {
     let every = evalEvery ?? max(1, steps / 10)
 
     var hash = TrainingCache.modelState(model)
-    hash.combine(ids)
-    hash.combine("train B=\(batch) T=\(T) steps=\(steps) lr=\(learningRate) warmup=\(settings.schedule.warmupSteps) "
+    ids.withUnsafeBytes { hash.update($0) }
+    hash.update("\ntrain B=\(batch) T=\(T) steps=\(steps) lr=\(learningRate) warmup=\(settings.schedule.warmupSteps) "
                  + "wd=\(weightDecay) every=\(every) evalBatches=\(evalBatches) validation=\(validation) seed=\(settings.seed)")
-    let key = hash.hex
+    let key = hash.finalizeHex()
     let url = TrainingCache.url(in: session.cacheDirectory, prefix: "train", key: key)
 
     let clock = ContinuousClock()
@@ -106,8 +108,8 @@ public struct TrainDirective: Directive {
                       ValueFormat.fixed(0).string(for: Double(steps * batch * T) / max((clock.now - start).seconds, 1e-9)) + " tokens/s")
       if useCache {
         let encoded = String(decoding: try JSONEncoder().encode(curve), as: UTF8.self)
-        let checkpoint = model.checkpoint(trainingState: [TrainingCache.keyField: key, TrainingCurve.field: encoded])
-        let saved = TrainingCache.save(checkpoint, to: url)
+        let checkpoint = model.checkpoint(trainingState: [TrainingCurve.field: encoded])
+        let saved = TrainingCache.save(checkpoint, key: key, to: url)
         session.measure(session.text(.cacheLabel),
                         session.text(saved ? .cacheWritten : .cacheNotWritten, url.lastPathComponent))
       }

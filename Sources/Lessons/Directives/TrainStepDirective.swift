@@ -3,9 +3,11 @@
 // correction for one tensor (Kingma & Ba 2015, Alg. 1; Loshchilov & Hutter 2019), the update
 // relative to each weight, and the loss on the same batch afterwards. Changes the model.
 //
+//     ```{model}
+//     :preset: micro
+//     ```
 //     ```{text} O gato subiu no telhado e a gata desceu da janela.
 //     ```
-//
 //     ```{train-step}
 //     :batch: 2
 //     :seq: 8

@@ -86,7 +86,7 @@ struct TrainStepView {
       let m = Double(s.m[i]), v = Double(s.v[i])
       let theta = Double(s.before[s.before.startIndex + i])
       let thetaNew = s.engineAfter(i)
-      return [String(i), Self.fixed(theta, 5), Self.sci(Double(s.gradient[s.gradient.startIndex + i])),
+      return [String(i), Self.fixed(theta, 5), Self.sci(Double(s.gradient[s.gradient.startIndex + i]) * s.clipScale),
               Self.sci(m), Self.sci(v), Self.sci(m / s.correction1), Self.sci(v / s.correction2),
               Self.sci(thetaNew - theta), Self.fixed(thetaNew, 5)]
     }
