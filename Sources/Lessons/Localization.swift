@@ -56,7 +56,7 @@ public enum Phrase: String, CaseIterable, Sendable {
   case kvIdentical, kvDifferent, kvWorkTitle, positions, rowsWithout, rowsWith, macsWithout, macsWith
   case kvChartTitle, macsMillions, kvWork, kvBytes, backendsNoGPU, stepTime, timeRatio, cpuBackend
   case referenceBackend, vulkanBackend, backendsSummaryTitle, largestDifference, gradients, weightsAfterStep
-  case backendsTensorTitle, backendsSame, backendsGradients, backendsWhy, backendsSoftware
+  case backendsTensorTitle, backendsSame, backendsGradients, backendsWhy, backendsSoftware, backendsAdamAmplifies
 
   private var translations: (english: String, portuguese: String) {
     switch self {
@@ -426,6 +426,9 @@ public enum Phrase: String, CaseIterable, Sendable {
     case .backendsWhy:
       return ("Why not exactly equal? Both compute in 32-bit floating point, where every addition rounds. A sum of many numbers depends on the order of its additions, and each backend splits its sums differently (threads, tiles, GPU workgroups). These differences are rounding, not mistakes: a bug would show up as differences many orders of magnitude larger.",
               "Por que não exatamente iguais? Os dois calculam em ponto flutuante de 32 bits, em que cada adição arredonda. Uma soma de muitos números depende da ordem das adições, e cada backend divide suas somas de um jeito (threads, blocos, grupos de trabalho da GPU). Essas diferenças são arredondamento, não erros: um defeito apareceria como diferenças muitas ordens de grandeza maiores.")
+    case .backendsAdamAmplifies:
+      return ("The weights can differ more than the gradients: AdamW divides each gradient by √v̂ + ε, so where a gradient is almost zero, close to ε, a tiny difference in it changes the step noticeably (here in {0}).",
+              "Os pesos podem diferir mais que os gradientes: o AdamW divide cada gradiente por √v̂ + ε, então onde um gradiente é quase zero, perto de ε, uma diferença mínima nele muda o passo de forma visível (aqui em {0}).")
     case .backendsSoftware:
       return ("This Vulkan device is a software driver (such as Mesa's lavapipe) that runs the GPU code on the CPU: it shows that the GPU backend computes correctly, but it is slower than the CPU backend. On a real GPU the same code runs on the graphics card.",
               "Este dispositivo Vulkan é um driver de software (como o lavapipe do Mesa) que roda o código da GPU na CPU: ele mostra que o backend de GPU calcula corretamente, mas é mais lento que o backend de CPU. Numa GPU de verdade o mesmo código roda na placa de vídeo.")

@@ -108,7 +108,15 @@ enum EncodedTextSlot: SessionSlot { static var defaultValue: EncodedText? { nil 
 
 /// How the training directives show tokens: a piece of text per id, spaces and line ends visible.
 func visiblePieces(_ ids: [Int], _ tokenizer: BPETokenizer) -> [String] {
-  ((try? tokenizer.decodePieces(ids)) ?? ids.map { "#\($0)" }).map(visible)
+  ids.map { id in visible(tokenizer.bytes(of: id).map { String(decoding: $0, as: UTF8.self) } ?? "⟨\(id)⟩") }
+}
+
+/// The text of `ids`; an id the tokenizer does not know (a model's vocabulary can be larger than
+/// its tokenizer's) is written ⟨id⟩ rather than failing.
+func readableText(_ ids: [Int], _ tokenizer: BPETokenizer) -> String {
+  var bytes: [UInt8] = []
+  for id in ids { bytes += tokenizer.bytes(of: id) ?? Array("⟨\(id)⟩".utf8) }
+  return String(decoding: bytes, as: UTF8.self)
 }
 
 /// " gato" → "␣gato", "\n" → "↵": whitespace made visible for tables and strips.

@@ -71,6 +71,9 @@ struct StepComparison {
       ])),
       .explanation(Phrase.backendsWhy.richText(language, [])),
     ]
+    if parameterDifference > gradientDifference, let moved = tensors.max(by: { $0.parameterDifference < $1.parameterDifference }) {
+      outputs.append(.explanation(Phrase.backendsAdamAmplifies.richText(language, [TextSpan(moved.name, style: .code)])))
+    }
     if software { outputs.append(.note(Phrase.backendsSoftware.richText(language, []))) }
     return outputs
   }

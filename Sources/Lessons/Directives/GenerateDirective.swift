@@ -109,8 +109,8 @@ public struct GenerateDirective: Directive {
     let generated = record.map { Int($0.chosen.id) }
     let first = record[0]
     session.report("tokens", steps)
-    session.report("text", text: (try? tokenizer.decode(generated)) ?? "")
-    session.report("first", text: (try? tokenizer.decode([Int(first.chosen.id)])) ?? "")
+    session.report("text", text: readableText(generated, tokenizer))
+    session.report("first", text: readableText([Int(first.chosen.id)], tokenizer))
     session.report("first_probability", Double(first.chosen.sampledProbability))
     session.report("first_model_probability", Double(first.chosen.modelProbability))
     session.report("kept", first.kept)
@@ -124,7 +124,7 @@ public struct GenerateDirective: Directive {
     }
     outputs += view.transforms(firstLogits)
     outputs += view.result(prompt: promptIDs.map(Int.init), record: record,
-                           text: (try? tokenizer.decode(generated)) ?? "")
+                           text: readableText(generated, tokenizer))
     outputs += view.cache(cache, config: model.config)
     return outputs
   }
