@@ -47,7 +47,7 @@ public enum Phrase: String, CaseIterable, Sendable {
   case trainStepLossFell, trainStepLossRose, cacheLabel, cacheReused, cacheWritten, cacheNotWritten
   case trainingSpeed, trainRunTitle, trainTokens, validationTokens, steps, tokensSeen, passes, trainSchedule
   case seed, lossCurveTitle, step, lossLabel, trainBatchSeries, trainSeries, validationSeries
-  case validationTableTitle, perplexity, trainLossFell, trainValidation, trainOverfitting
+  case validationTableTitle, perplexity, trainLossFell, trainValidation, trainValidationWorse, trainOverfitting
   case trainStillLearning, trainPlateau, trainGap, tokensPerSecond, samplingTitle, temperature, greedy
   case promptTokens, newTokens, drawn, generateStepTitle, token, modelProbability, sampledProbability
   case generateGreedy, generateTemperatureSharper, generateTemperatureFlatter, generateTopK, generateTopP
@@ -317,6 +317,9 @@ public enum Phrase: String, CaseIterable, Sendable {
     case .trainValidation:
       return ("On the validation text, which the model never trains on, the loss went from {0} to **{1}**: perplexity **{2}**, as unsure as choosing uniformly among {2} tokens.",
               "No texto de validação, com o qual o modelo nunca treina, a perda foi de {0} para **{1}**: perplexidade **{2}**, tão incerto quanto escolher uniformemente entre {2} tokens.")
+    case .trainValidationWorse:
+      return ("On the validation text, which the model never trains on, the loss went from {0} to **{1}**: perplexity **{2}**, worse than a uniform guess over all {3} tokens — on text it has not seen, the model is confidently wrong.",
+              "No texto de validação, com o qual o modelo nunca treina, a perda foi de {0} para **{1}**: perplexidade **{2}**, pior que um chute uniforme entre todos os {3} tokens — em texto que não viu, o modelo erra com confiança.")
     case .trainOverfitting:
       return ("Validation loss was lowest at step {0} ({1}) and then rose to {2}, while training loss kept falling (from {3} to {4}): the model is memorising its training text instead of learning what carries over to new text. This is **overfitting**; stopping at step {0}, more data or a smaller model would help.",
               "A perda de validação foi mínima no passo {0} ({1}) e depois subiu para {2}, enquanto a perda de treino continuou caindo (de {3} para {4}): o modelo está decorando o texto de treino em vez de aprender o que vale para textos novos. Isto é **sobreajuste** (overfitting); parar no passo {0}, mais dados ou um modelo menor ajudariam.")

@@ -89,14 +89,18 @@ struct GenerateView {
       TokenPiece(text: pieces([Int(step.chosen.id)]).first ?? "", id: Int(step.chosen.id),
                  value: step.chosen.sampledProbability, highlighted: true)
     }
-    let unlikely = record.enumerated().min { $0.element.chosen.sampledProbability < $1.element.chosen.sampledProbability }!
-    return [
+    var outputs: [Output] = [
       .tokenStrip(TokenStrip(title: word(.generatedTitle), pieces: promptPieces + generated, format: .fixed(2))),
       say(.generateResult, TextSpan(String(record.count)), TextSpan(text, style: .code)),
-      say(.generateLeastLikely, TextSpan(String(unlikely.offset + 1)),
-          TextSpan(pieces([Int(unlikely.element.chosen.id)]).first ?? "", style: .code),
-          TextSpan(probability(unlikely.element.chosen.sampledProbability))),
     ]
+    // Greedy decoding draws nothing: every token has probability 1 in its distribution.
+    if sampling.temperature > 0 {
+      let unlikely = record.enumerated().min { $0.element.chosen.sampledProbability < $1.element.chosen.sampledProbability }!
+      outputs.append(say(.generateLeastLikely, TextSpan(String(unlikely.offset + 1)),
+                         TextSpan(pieces([Int(unlikely.element.chosen.id)]).first ?? "", style: .code),
+                         TextSpan(probability(unlikely.element.chosen.sampledProbability))))
+    }
+    return outputs
   }
 
   func cache(_ cache: KVCache, config: GPTConfiguration) -> [Output] {

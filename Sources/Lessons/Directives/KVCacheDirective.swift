@@ -58,6 +58,10 @@ public struct KVCacheDirective: Directive {
         "the prompt (\(promptIDs.count) tokens) and \(steps) new tokens do not fit in the model's context of \(config.contextLength)")
     }
     let seed = self.seed ?? session.seed
+    // Untimed warm-ups: the first call allocates the cache and decode buffers.
+    for useCache in [true, false] {
+      _ = try model.generate(prompt: promptIDs, maxNewTokens: 2, sampling: sampling, seed: seed, useCache: useCache)
+    }
     let cached = try model.generate(prompt: promptIDs, maxNewTokens: steps, sampling: sampling, seed: seed, useCache: true)
     let uncached = try model.generate(prompt: promptIDs, maxNewTokens: steps, sampling: sampling, seed: seed, useCache: false)
     let identical = cached.tokens == uncached.tokens

@@ -127,7 +127,7 @@ public struct TrainDirective: Directive {
     session.report("overfitting", summary.isOverfitting ? 1 : 0)
     session.report("train_tokens", data.trainRange.count)
     session.report("validation_tokens", data.validationRange.count)
-    return TrainView(language: session.language).outputs(
+    return TrainView(language: session.language, vocabularySize: model.config.vocabSize).outputs(
       curve: curve, summary: summary, settings: settings, data: data, evaluateEvery: every)
   }
 

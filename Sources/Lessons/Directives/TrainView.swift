@@ -6,6 +6,8 @@ import MiniGPT
 
 struct TrainView {
   let language: LessonLanguage
+  /// The model's vocabulary: a perplexity above it means worse than a uniform guess.
+  let vocabularySize: Int
 
   private func word(_ phrase: Phrase, _ arguments: String...) -> String { phrase.text(language, arguments) }
   private func say(_ phrase: Phrase, _ arguments: String...) -> Output {
@@ -55,8 +57,10 @@ struct TrainView {
     outputs.append(say(.trainLossFell, loss(summary.initial.train), loss(summary.final.train), String(steps),
                        ValueFormat.fixed(1).string(for: Double(seen) / Double(max(1, data.trainRange.count)))))
     let finalPerplexity = ValueFormat.fixed(1).string(for: perplexity(loss: summary.final.validation))
-    outputs.append(say(.trainValidation, loss(summary.initial.validation), loss(summary.final.validation),
-                       finalPerplexity))
+    outputs.append(perplexity(loss: summary.final.validation) > Float(vocabularySize)
+      ? say(.trainValidationWorse, loss(summary.initial.validation), loss(summary.final.validation), finalPerplexity,
+            String(vocabularySize))
+      : say(.trainValidation, loss(summary.initial.validation), loss(summary.final.validation), finalPerplexity))
     if summary.isOverfitting {
       outputs.append(say(.trainOverfitting, String(summary.best.step), loss(summary.best.validation),
                          loss(summary.final.validation), loss(summary.best.train), loss(summary.final.train)))
