@@ -50,8 +50,7 @@ struct TrainView {
         return [String(e.step), lr, loss(e.train), loss(e.validation),
                 ValueFormat.fixed(1).string(for: perplexity(loss: e.validation))]
       },
-      alignments: [.right, .right, .right, .right, .right],
-      barValues: curve.evaluations.map { Double($0.validation) })
+      alignments: [.right, .right, .right, .right, .right])
 
     var outputs: [Output] = [.keyValues(setup), .lineChart(chart), .table(table)]
     outputs.append(say(.trainLossFell, loss(summary.initial.train), loss(summary.final.train), String(steps),
