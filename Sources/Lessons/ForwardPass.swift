@@ -65,6 +65,17 @@ struct ForwardPass {
   func word(_ t: Int) -> String { tokenWord(labels[t]) }
 }
 
+/// A block number as written in a lesson (negative counts from the last: -1 is the last block),
+/// checked against the model.
+func resolvedLayer(_ requested: Int, layerCount: Int) throws -> Int {
+  let layer = requested < 0 ? layerCount + requested : requested
+  guard (0..<layerCount).contains(layer) else {
+    throw LessonError.directiveFailed(
+      "layer \(requested) does not exist: this model has \(layerCount) (0…\(layerCount - 1), or -1…-\(layerCount) from the last)")
+  }
+  return layer
+}
+
 /// A token's bytes as a label: UTF-8 text with space, newline and tab made visible (␣ ↵ ⇥), and
 /// bytes that are not valid UTF-8 on their own (half a "ç") as ⟨C3⟩.
 func tokenLabel(_ bytes: [UInt8]) -> String {

@@ -33,7 +33,8 @@ public enum Phrase: String, CaseIterable, Sendable {
   case attendScoresTitle, attendWeightsTitle, attendOutTitle, attendWhereTitle, attendStrongestEarlier
   case attendWeight, attendSelfWeight, attendStrongest, attendLastTop1, attendLastTop2, attendLastTop3
   case attendHeadsTitle, attendHead, attendPrevious, attendFirst, attendItself, attendPattern
-  case attendPreviousToken, attendFirstToken, attendSelf, attendSpread, attendHeadSentence, attendHeadsExplanation
+  case attendPreviousToken, attendFirstToken, attendSelf, attendSpread, attendHeadsExplanation
+  case attendClearestLink, attendHeadHabit, attendHeadNoHabit
   // {block}
   case blockLayerNormTitle, blockMeanBefore, blockStdBefore, blockStdNormalized, blockMeanAfter, blockStdAfter
   case blockLayerNormExplanation, blockStreamTitle, blockAttentionAdds, blockAfterAttention, blockMLPAdds
@@ -181,8 +182,8 @@ public enum Phrase: String, CaseIterable, Sendable {
     case .attendWeight: return ("weight", "peso")
     case .attendSelfWeight: return ("weight on itself", "peso em si mesmo")
     case .attendStrongest:
-      return ("The strongest link: {0} puts **{1}** of its attention on {2}.",
-              "A ligação mais forte: {0} põe **{1}** da sua atenção em {2}.")
+      return ("The clearest link: {0} puts **{1}** of its attention on {2}; spread evenly over the {3} tokens it can see, each would get {4}.",
+              "A ligação mais nítida: {0} põe **{1}** da sua atenção em {2}; espalhada igualmente pelos {3} tokens que ele vê, cada um receberia {4}.")
     case .attendLastTop1:
       return ("The last token, {0}, looks only at {1} ({2}).",
               "O último token, {0}, olha só para {1} ({2}).")
@@ -201,11 +202,17 @@ public enum Phrase: String, CaseIterable, Sendable {
     case .attendPreviousToken: return ("the previous token", "o token anterior")
     case .attendFirstToken: return ("the first token", "o primeiro token")
     case .attendSelf: return ("itself", "si mesmo")
-    case .attendSpread: return ("spread out", "espalhado")
-    case .attendHeadSentence: return ("Head {0}: {1} ({2} on average).", "Cabeça {0}: {1} ({2} em média).")
+    case .attendSpread: return ("no single habit", "nenhum hábito único")
     case .attendHeadsExplanation:
-      return ("The {0} heads read the same tokens but weigh them differently; {1} of them spread their attention with no single favourite (none of the three patterns reaches 0.4).",
-              "As {0} cabeças leem os mesmos tokens mas os pesam de forma diferente; {1} delas espalham a atenção sem um favorito (nenhum dos três padrões chega a 0,4).")
+      return ("The {0} heads read the same tokens but weigh them differently; {1} of them have no single habit (none of the three averages reaches 0.4).",
+              "As {0} cabeças leem os mesmos tokens mas os pesam de forma diferente; {1} delas não têm um hábito único (nenhuma das três médias chega a 0,4).")
+    case .attendClearestLink: return ("clearest link", "ligação mais nítida")
+    case .attendHeadHabit:
+      return ("Head {0} mostly looks at {1} ({2} on average); its clearest link: {3} → {4} ({5}).",
+              "A cabeça {0} olha mais para {1} ({2} em média); sua ligação mais nítida: {3} → {4} ({5}).")
+    case .attendHeadNoHabit:
+      return ("Head {0} has no single habit; its clearest link: {1} → {2} ({3}).",
+              "A cabeça {0} não tem um hábito único; sua ligação mais nítida: {1} → {2} ({3}).")
 
     // MARK: {block}
     case .blockLayerNormTitle: return ("Layer norm ln_1 of block {0}, per token", "Layer norm ln_1 do bloco {0}, por token")

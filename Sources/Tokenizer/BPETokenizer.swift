@@ -90,9 +90,51 @@ public final class BPETokenizer: @unchecked Sendable {
     vocabulary: [(String, Int)], merges: [(String, String)], addedTokens: [AddedToken], options: BPEOptions,
     source: String
   ) throws {
+    let (tokens, ids) = try Self.tokenTable(vocabulary, addedTokens, source: source)
+    var byteIDs = [Int32](repeating: -1, count: 256)
+    for byte in 0..<256 {
+      if let id = ids[String(ByteLevel.characters[byte])] { byteIDs[byte] = Int32(id) }
+    }
+    var unknownID: Int32? = nil
+    if let unknown = options.unknownToken {
+      guard let id = ids[unknown] else {
+        throw TokenizerError.invalidFile(
+          path: source, field: "model.unk_token", problem: "token \(quoted(unknown)) is not in the vocabulary")
+      }
+      unknownID = Int32(id)
+    }
+    let (table, mergeList) = try Self.mergeTable(merges, ids, source: source)
+    let addedIDs = Set(addedTokens.map(\.id))
+    self.tokens = tokens
+    self.merges = mergeList
+    self.addedTokens = addedTokens.sorted { $0.id < $1.id }
+    self.options = options
+    self.tokenIDs = ids
+    self.byteIDs = byteIDs
+    self.mergeTable = table
+    self.unknownID = unknownID
+    self.tokenBytes = tokens.enumerated().map { id, token in
+      guard let token else { return [] }
+      return addedIDs.contains(id) ? Array(token.utf8) : ByteLevel.decodedBytes(of: token)
+    }
+    self.specialMatcher = AddedTokenMatcher(addedTokens.filter(\.isSpecial))
+    self.plainMatcher = AddedTokenMatcher(addedTokens.filter { !$0.isSpecial })
+  }
+
+  /// id → token and token → id, refusing negative, duplicate, conflicting or absurdly large ids.
+  private static func tokenTable(
+    _ vocabulary: [(String, Int)], _ addedTokens: [AddedToken], source: String
+  ) throws -> ([String?], [String: Int]) {
     let entries = vocabulary.count + addedTokens.count
     guard let maxID = (vocabulary.map { $0.1 } + addedTokens.map { $0.id }).max() else {
       throw TokenizerError.invalidFile(path: source, field: "model.vocab", problem: "the vocabulary is empty")
+    }
+    if let (token, id) = vocabulary.first(where: { $0.1 < 0 }) {
+      throw TokenizerError.invalidFile(path: source, field: "model.vocab[\(quoted(token))]", problem: "id \(id) is negative")
+    }
+    if let added = addedTokens.first(where: { $0.id < 0 }) {
+      throw TokenizerError.invalidFile(
+        path: source, field: "added_tokens[\(quoted(added.content))]", problem: "id \(added.id) is negative")
     }
     // Ids index arrays: bound them by the number of entries so a hostile id cannot allocate gigabytes.
     let idLimit = min(1 << 24, 2 * entries + 1024)
@@ -105,10 +147,6 @@ public final class BPETokenizer: @unchecked Sendable {
     var ids: [String: Int] = [:]
     ids.reserveCapacity(entries)
     for (token, id) in vocabulary {
-      guard id >= 0 else {
-        throw TokenizerError.invalidFile(
-          path: source, field: "model.vocab[\(quoted(token))]", problem: "id \(id) is negative")
-      }
       if let other = tokens[id] {
         throw TokenizerError.invalidFile(
           path: source, field: "model.vocab[\(quoted(token))]",
@@ -122,9 +160,6 @@ public final class BPETokenizer: @unchecked Sendable {
       guard !added.content.isEmpty else {
         throw TokenizerError.invalidFile(path: source, field: field, problem: "an added token cannot be empty")
       }
-      guard added.id >= 0 else {
-        throw TokenizerError.invalidFile(path: source, field: field, problem: "id \(added.id) is negative")
-      }
       if let other = tokens[added.id], other != added.content {
         throw TokenizerError.invalidFile(
           path: source, field: field, problem: "id \(added.id) is already the id of \(quoted(other))")
@@ -136,15 +171,16 @@ public final class BPETokenizer: @unchecked Sendable {
       tokens[added.id] = added.content
       ids[added.content] = added.id
     }
+    return (tokens, ids)
+  }
 
-    // Byte tokens, merges.
-    var byteIDs = [Int32](repeating: -1, count: 256)
-    for byte in 0..<256 {
-      if let id = ids[String(ByteLevel.characters[byte])] { byteIDs[byte] = Int32(id) }
-    }
+  /// The merge table, refusing merges whose parts or result are not in the vocabulary.
+  private static func mergeTable(
+    _ merges: [(String, String)], _ ids: [String: Int], source: String
+  ) throws -> (MergeTable, [(left: Int, right: Int, merged: Int)]) {
     var table = PairMap(capacity: merges.count)
-    var mergeList: [(left: Int, right: Int, merged: Int)] = []
-    mergeList.reserveCapacity(merges.count)
+    var list: [(left: Int, right: Int, merged: Int)] = []
+    list.reserveCapacity(merges.count)
     for (rank, (left, right)) in merges.enumerated() {
       let field = "model.merges[\(rank)]"
       guard let l = ids[left] else {
@@ -159,32 +195,9 @@ public final class BPETokenizer: @unchecked Sendable {
       }
       // A repeated pair keeps its last rank, as HF's merge map does.
       table.set(rank << 32 | m, for: pairKey(Int32(l), Int32(r)))
-      mergeList.append((l, r, m))
+      list.append((l, r, m))
     }
-    var unknownID: Int32? = nil
-    if let unknown = options.unknownToken {
-      guard let id = ids[unknown] else {
-        throw TokenizerError.invalidFile(
-          path: source, field: "model.unk_token", problem: "token \(quoted(unknown)) is not in the vocabulary")
-      }
-      unknownID = Int32(id)
-    }
-
-    let addedIDs = Set(addedTokens.map(\.id))
-    self.tokens = tokens
-    self.merges = mergeList
-    self.addedTokens = addedTokens.sorted { $0.id < $1.id }
-    self.options = options
-    self.tokenIDs = ids
-    self.byteIDs = byteIDs
-    self.mergeTable = MergeTable(map: table)
-    self.unknownID = unknownID
-    self.tokenBytes = tokens.enumerated().map { id, token in
-      guard let token else { return [] }
-      return addedIDs.contains(id) ? Array(token.utf8) : ByteLevel.decodedBytes(of: token)
-    }
-    self.specialMatcher = AddedTokenMatcher(addedTokens.filter(\.isSpecial))
-    self.plainMatcher = AddedTokenMatcher(addedTokens.filter { !$0.isSpecial })
+    return (MergeTable(map: table), list)
   }
 
   /// The number of ids (the largest id + 1): the size of a model's embedding table.

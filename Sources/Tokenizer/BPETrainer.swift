@@ -3,6 +3,7 @@
 // merged pair change; a max-heap with lazy deletion finds the best pair.
 // Reference: Sennrich et al. 2016, "Neural Machine Translation of Rare Words with Subword Units";
 // HF tokenizers models/bpe/trainer.rs (the ordering and tie-break this file reproduces).
+import Foundation
 
 /// How far training has come, for a progress bar.
 public struct TrainingProgress: Sendable, Equatable {
@@ -106,6 +107,13 @@ extension BPETokenizer {
     progress: ((TrainingProgress) -> Void)? = nil
   ) throws -> BPETokenizer {
     try train(corpus: Array(corpus.utf8), vocabularySize: vocabularySize, specialTokens: specialTokens, progress: progress)
+  }
+}
+
+extension BPETrainer {
+  /// Reads a corpus file (at most 4 GiB), with errors that name the file.
+  public static func readCorpus(at url: URL) throws -> [UInt8] {
+    try TokenizerFiles.read(url, limit: 4 << 30)
   }
 }
 

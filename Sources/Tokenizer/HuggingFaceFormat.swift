@@ -49,8 +49,9 @@ extension BPETokenizer {
     guard let model = root["model"] else { throw file.missing("model") }
     guard case .object = model else { throw file.wrongType("model", model, expected: "an object") }
     if let type = model["type"] {
-      guard try file.string(type, "model.type") == "BPE" else {
-        throw TokenizerError.unsupported(path: source, field: "model.type", feature: "the model \(type)")
+      let name = try file.string(type, "model.type")
+      guard name == "BPE" else {
+        throw TokenizerError.unsupported(path: source, field: "model.type", feature: "the model \(quoted(name))")
       }
     }
     for key in ["dropout", "continuing_subword_prefix", "end_of_word_suffix"] {

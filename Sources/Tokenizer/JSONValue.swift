@@ -91,7 +91,8 @@ struct JSONReader {
       }
       while true {
         skipSpace()
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw error("expected a quoted key") }
+        guard i < bytes.count else { throw error("unexpected end of file") }
+        guard bytes[i] == UInt8(ascii: "\"") else { throw error("expected a quoted key") }
         let key = try string()
         guard keys.insert(key).inserted else { throw error("the key \(quoted(key)) appears twice in one object") }
         skipSpace()

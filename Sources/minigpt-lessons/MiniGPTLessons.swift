@@ -13,5 +13,8 @@ struct MiniGPTLessons: ParsableCommand {
       RunCommand.self,
       RenderCommand.self,
       CheckCommand.self,
+      TrainCommand.self,
+      GenerateCommand.self,
+      ChatCommand.self,
     ])
 }

@@ -24,13 +24,22 @@ struct TokenizeCommand: ParsableCommand {
   @Flag(help: "Print JSON: {\"ids\": [...], \"pieces\": [...]} (with --explain: the whole explanation).")
   var json = false
 
+  @Flag(help: "Benchmark: time single-thread encoding of --file in 64 KiB chunks (as ../shared/bench/tok_bench.py).")
+  var bench = false
+
+  @Option(name: .customLong("ids-out"), help: ArgumentHelp("With --bench: write the ids, one per line.", visibility: .hidden))
+  var idsOut: String?
+
   func validate() throws {
-    guard (text == nil) != (file == nil) else { throw ValidationError("give either a text or --file, not both") }
+    if bench, file == nil { throw ValidationError("--bench needs --file") }
+    if text != nil, file != nil { throw ValidationError("give a text or --file, not both") }
+    if text == nil, file == nil { throw ValidationError("give a text to encode, or --file") }
   }
 
   func run() throws {
     let bpe = try BPETokenizer.load(from: URL(fileURLWithPath: tokenizer))
-    let bytes = try file.map(readCorpus) ?? Array(text!.utf8)
+    let bytes = try file.map { try BPETrainer.readCorpus(at: URL(fileURLWithPath: $0)) } ?? Array(text!.utf8)
+    if bench { return try runBenchmark(bpe, bytes) }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     if explain {
@@ -76,5 +85,35 @@ struct TokenizeCommand: ParsableCommand {
     }
     print("\nids:    " + e.ids.map(String.init).joined(separator: " "))
     print("pieces: " + e.ids.map { displayed(bytes: bpe.bytes(of: $0) ?? []) }.joined(separator: " "))
+  }
+
+  /// Encodes the file cut at newlines into ~64 KiB chunks, one call per chunk on one thread, as
+  /// tok_bench.py's "single" figure: one untimed pass (cold cache), then the median of 3 passes.
+  private func runBenchmark(_ bpe: BPETokenizer, _ bytes: [UInt8]) throws {
+    var chunks: [[UInt8]] = []
+    var start = 0
+    while start < bytes.count {
+      var end = min(start + 65536, bytes.count)
+      if end < bytes.count, let newline = bytes[start..<end].lastIndex(of: 0x0A) { end = newline + 1 }
+      chunks.append(Array(bytes[start..<end]))
+      start = end
+    }
+    func pass() -> (Double, [Int]) {
+      let t0 = DispatchTime.now().uptimeNanoseconds
+      var ids: [Int] = []
+      for chunk in chunks { ids.append(contentsOf: bpe.encode(bytes: chunk)) }
+      return (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9, ids)
+    }
+    let (cold, ids) = pass()
+    let warm = (0..<3).map { _ in pass().0 }.sorted()[1]
+    let megabytes = Double(bytes.count) / 1e6
+    let roundTrip = try bpe.decodeBytes(ids) == bytes
+    print(
+      String(
+        format: "{\"bytes\": %d, \"chunks\": %d, \"tokens\": %d, \"single_MBps\": %.3f, \"single_cold_MBps\": %.3f, \"roundtrip_ok\": %@}",
+        bytes.count, chunks.count, ids.count, megabytes / warm, megabytes / cold, roundTrip ? "true" : "false"))
+    if let idsOut {
+      try Data(ids.map(String.init).joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: idsOut))
+    }
   }
 }

@@ -53,7 +53,7 @@ struct TokenizerCommand: ParsableCommand {
     }
 
     func run() throws {
-      let corpus = try readCorpus(data)
+      let corpus = try BPETrainer.readCorpus(at: URL(fileURLWithPath: data))
       let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) != 0)
       let start = Date()
       let result = try BPETrainer(vocabularySize: vocabularySize, specialTokens: specialTokens)
@@ -85,18 +85,6 @@ struct TokenizerCommand: ParsableCommand {
       }
     }
   }
-}
-
-/// Reads a training corpus (up to 4 GiB) with a clear error.
-func readCorpus(_ path: String) throws -> [UInt8] {
-  guard let handle = FileHandle(forReadingAtPath: path) else {
-    throw ValidationError("\(path): cannot open the file for reading")
-  }
-  defer { try? handle.close() }
-  let limit = 4 << 30
-  let data = try handle.read(upToCount: limit + 1) ?? Data()
-  guard data.count <= limit else { throw ValidationError("\(path): the corpus is larger than 4 GiB") }
-  return [UInt8](data)
 }
 
 /// A byte-level token shown in quotes with its bytes made readable: "Ġ" as a space, "Ċ" as \n.

@@ -65,6 +65,17 @@ import Testing
     #expect(abs(try #require(run.number("max-weight")) - strongest) <= 1e-5)
     #expect(try #require(run.number("row-sum-error")) <= 1e-5)
     #expect(run.number("future-weight") == 0)
+    // The clearest link: the largest excess over an even spread 1/(t+1), found here.
+    var clearest = (t: 0, j: 0, excess: -1.0)
+    for t in 1..<T {
+      for j in 0..<t where expected.weights[t][j] - 1 / Double(t + 1) > clearest.excess {
+        clearest = (t, j, expected.weights[t][j] - 1 / Double(t + 1))
+      }
+    }
+    let bytes = Array(Self.text.utf8)
+    func word(_ i: Int) -> String { tokenWord(tokenLabel([bytes[i]])) }
+    let weight = ValueFormat.fixed(2).string(for: expected.weights[clearest.t][clearest.j])
+    #expect(run.explanations.contains { $0.hasPrefix("The clearest link: \(word(clearest.t)) puts \(weight) of its attention on \(word(clearest.j)); spread evenly over the \(clearest.t + 1) tokens") })
     // The last token's favourite, by the weights computed here.
     let last = expected.weights[T - 1]
     let top = last.indices.max { last[$0] < last[$1] }!
@@ -96,7 +107,7 @@ import Testing
   }
 
   @Test func layerAndHeadOutOfRange() throws {
-    #expect(throws: LessonError.directiveFailed("layer 2 does not exist: this model has 2 (0…1)")) {
+    #expect(throws: LessonError.directiveFailed("layer 2 does not exist: this model has 2 (0…1, or -1…-2 from the last)")) {
       _ = try runKeepingSession(smallModel + "```{attend} a\n:layer: 2\n```\n")
     }
     #expect(throws: LessonError.directiveFailed("head 4 does not exist: this model has 4 heads per layer (0…3)")) {

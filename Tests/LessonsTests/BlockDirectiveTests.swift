@@ -73,6 +73,14 @@ import Testing
     #expect(abs(try #require(run.number("normalized-std")) - 1) <= 0.01)
   }
 
+  @Test func negativeLayersCountFromTheLast() throws {
+    let (_, runs) = try runKeepingSession(smallModel + "```{block} O gato\n:layer: -1\n```\n\n```{block}\n:layer: -2\n```\n")
+    #expect(runs[1].number("layer") == 1 && runs[2].number("layer") == 0)
+    #expect(throws: LessonError.directiveFailed("layer -3 does not exist: this model has 2 (0…1, or -1…-2 from the last)")) {
+      _ = try runKeepingSession(smallModel + "```{block} O gato\n:layer: -3\n```\n")
+    }
+  }
+
   @Test func portugueseExplanations() throws {
     let (_, runs) = try runKeepingSession(smallModel + "```{block} O gato\n```\n", language: .brazilianPortuguese)
     #expect(runs[1].explanations.first?.hasPrefix("O layer norm subtrai a média de cada token") == true)

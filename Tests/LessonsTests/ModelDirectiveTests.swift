@@ -60,6 +60,23 @@ import Tokenizer
     #expect(session.modelOrigin == "m.safetensors")
   }
 
+  @Test func withoutOptionsTheShippedModel() throws {
+    // The shipped files live in models/, the parent of the cache folder.
+    let models = temporaryFolder()
+    let config = GPTConfiguration(vocabSize: 262, contextLength: 8, embeddingSize: 8, layerCount: 1, headCount: 2)
+    let shipped = try GPT(config: config, backend: CPUBackend(threads: 1), seed: 11)
+    try shipped.checkpoint().save(to: models.appendingPathComponent("mini_gpt.safetensors"))
+    try BPETokenizer.train(corpus: "ab ab ab\n", vocabularySize: 262).save(to: models.appendingPathComponent("mini_gpt.tokenizer.json"))
+    // A created model first, then {model} with no options goes back to the shipped one.
+    let (session, runs) = try runKeepingSession(smallModel + "```{model}\n:backend: reference\n```\n",
+                                                cache: models.appendingPathComponent("cache"))
+    #expect(runs[1].number("parameters") == Double(Self.formula(V: 262, T: 8, C: 8, L: 1)))
+    #expect(try session.model().parameterValues() == shipped.parameterValues())
+    #expect(try session.model().backend is ReferenceBackend)
+    #expect(try session.tokenizer().vocabularySize == 262)
+    #expect(session.modelOrigin == "models/mini_gpt.safetensors")
+  }
+
   @Test func loadsAHuggingFaceFolder() throws {
     let folder = temporaryFolder()
     let config = GPTConfiguration(vocabSize: 262, contextLength: 8, embeddingSize: 8, layerCount: 1, headCount: 2)

@@ -20,7 +20,7 @@ public struct AttendDirective: Directive {
   public static let summary = "Show one attention head (or all): Q, K, V, scores, mask, weights and the weighted sum."
   public static let argument = ArgumentRule.optional("the text (default: the last text)")
   public static let options: [OptionSpec] = [
-    .int("layer", default: 0, in: 0...1023, help: "the block (0 is the first)"),
+    .int("layer", default: 0, in: -1024...1023, help: "the block (0 is the first, -1 the last)"),
     .int("head", in: 0...1023, help: "the head (default 0)"),
     .choice("heads", ["all"], help: "'all' compares every head of the layer"),
     .int("dims", default: 8, in: 1...64, help: "dimensions of Q, K, V to show"),
@@ -34,13 +34,14 @@ public struct AttendDirective: Directive {
   ]
 
   let text: String?
-  let layer: Int
+  /// As written: negative counts from the last block (-1 is the last).
+  let requestedLayer: Int
   let head: Int?
   let dims: Int
 
   public init(_ invocation: Invocation) throws {
     text = invocation.arguments.isEmpty ? nil : invocation.arguments
-    layer = invocation.int("layer") ?? 0
+    requestedLayer = invocation.int("layer") ?? 0
     dims = invocation.int("dims") ?? 8
     if invocation.string("heads") != nil {
       if invocation.int("head") != nil {
@@ -63,9 +64,7 @@ public struct AttendDirective: Directive {
   public func run(_ session: Session) throws -> [Output] {
     let model = try session.model()
     let NH = model.config.headCount
-    guard layer < model.config.layerCount else {
-      throw LessonError.directiveFailed("layer \(layer) does not exist: this model has \(model.config.layerCount) (0…\(model.config.layerCount - 1))")
-    }
+    let layer = try resolvedLayer(requestedLayer, layerCount: model.config.layerCount)
     if let head, head >= NH {
       throw LessonError.directiveFailed("head \(head) does not exist: this model has \(NH) heads per layer (0…\(NH - 1))")
     }
@@ -79,9 +78,9 @@ public struct AttendDirective: Directive {
     }
     reportChecks(heads, pass, session)
     if let head {
-      return try oneHead(head, heads[head], pass, session)
+      return try oneHead(head, heads[head], layer: layer, pass, session)
     }
-    return allHeads(heads, pass, session)
+    return allHeads(heads, layer: layer, pass, session)
   }
 
   private func reportChecks(_ heads: [HeadWeights], _ pass: ForwardPass, _ session: Session) {
@@ -106,7 +105,7 @@ public struct AttendDirective: Directive {
     (0..<T).map { t in (0..<T).map { j in j > t ? 0 : values[t * T + j] } }
   }
 
-  private func oneHead(_ head: Int, _ weights: HeadWeights, _ pass: ForwardPass, _ session: Session) throws -> [Output] {
+  private func oneHead(_ head: Int, _ weights: HeadWeights, layer: Int, _ pass: ForwardPass, _ session: Session) throws -> [Output] {
     let T = pass.tokenCount, C = pass.config.embeddingSize, HS = pass.config.headSize
     let qkv = try pass.activation("h.\(layer).attn.qkv"), out = try pass.activation("h.\(layer).attn.out")
     func slice(_ source: [Float], width: Int, start: Int) -> [Float] {
@@ -139,11 +138,11 @@ public struct AttendDirective: Directive {
     let percent = ValueFormat.fixed(2)
     var rows: [[String]] = []
     var bars: [Double] = []
-    var strongest: (t: Int, j: Int, w: Float)?
+    var strongest: Float?
     for t in 1..<max(1, T) {
       let j = (0..<t).max { weights.weight(t, $0) < weights.weight(t, $1) }!
       let w = weights.weight(t, j)
-      if w > (strongest?.w ?? -1) { strongest = (t, j, w) }
+      strongest = max(strongest ?? w, w)
       bars.append(Double(w))
       rows.append([pass.labels[t], pass.labels[j], percent.string(for: w), percent.string(for: weights.weight(t, t))])
     }
@@ -155,11 +154,12 @@ public struct AttendDirective: Directive {
                   session.text(.attendSelfWeight)],
         rows: rows, alignments: [.left, .left, .right, .right], barValues: bars)))
     }
-    if let strongest {
-      session.report("max-weight", Double(strongest.w))
+    if let strongest { session.report("max-weight", Double(strongest)) }
+    if let link = Self.clearestLink(weights) {
       outputs.append(.explanation(session.richText(.attendStrongest, [
-        TextSpan(pass.word(strongest.t), style: .code), TextSpan(percent.string(for: strongest.w)),
-        TextSpan(pass.word(strongest.j), style: .code),
+        TextSpan(pass.word(link.t), style: .code), TextSpan(percent.string(for: link.w)),
+        TextSpan(pass.word(link.j), style: .code), TextSpan(String(link.t + 1)),
+        TextSpan(percent.string(for: 1 / Float(link.t + 1))),
       ])))
     }
     let last = T - 1
@@ -171,6 +171,19 @@ public struct AttendDirective: Directive {
     let phrase: Phrase = top.count == 3 ? .attendLastTop3 : top.count == 2 ? .attendLastTop2 : .attendLastTop1
     outputs.append(.explanation(session.richText(phrase, spans)))
     return outputs
+  }
+
+  /// The link (t reads earlier j) whose weight most exceeds an even spread 1/(t+1): early rows
+  /// have few tokens to choose from, so their weights are large even when nothing is preferred.
+  static func clearestLink(_ weights: HeadWeights) -> (t: Int, j: Int, w: Float)? {
+    var best: (t: Int, j: Int, w: Float, excess: Float)?
+    for t in 1..<max(1, weights.T) {
+      for j in 0..<t {
+        let excess = weights.weight(t, j) - 1 / Float(t + 1)
+        if excess > (best?.excess ?? -.infinity) { best = (t, j, weights.weight(t, j), excess) }
+      }
+    }
+    return best.map { ($0.t, $0.j, $0.w) }
   }
 
   // MARK: All heads
@@ -195,7 +208,7 @@ public struct AttendDirective: Directive {
     return best.1 >= 0.4 ? best : (.spread, best.1)
   }
 
-  private func allHeads(_ heads: [HeadWeights], _ pass: ForwardPass, _ session: Session) -> [Output] {
+  private func allHeads(_ heads: [HeadWeights], layer: Int, _ pass: ForwardPass, _ session: Session) -> [Output] {
     let T = pass.tokenCount
     let format = ValueFormat.fixed(2)
     var outputs: [Output] = heads.indices.map { n in
@@ -204,26 +217,38 @@ public struct AttendDirective: Directive {
                        format: .fixed(2), scale: .sequential, range: 0...1))
     }
     var rows: [[String]] = []
-    var sentences: [TextSpan] = []
+    var sentences: [RichText] = []
+    var spread = 0
     for (n, weights) in heads.enumerated() {
       let a = Self.averages(weights)
       let (pattern, share) = Self.pattern(a)
       let name = session.text(patternPhrase(pattern))
-      rows.append([String(n), format.string(for: a.previous), format.string(for: a.first), format.string(for: a.itself), name])
-      if pattern != .spread {
-        sentences.append(TextSpan(session.text(.attendHeadSentence, String(n), name, format.string(for: share))))
+      var linkCell = "–"
+      var linkSpans: [TextSpan] = [TextSpan("–"), TextSpan("–"), TextSpan("–")]
+      if let link = Self.clearestLink(weights) {
+        linkCell = "\(pass.labels[link.t]) → \(pass.labels[link.j]) \(format.string(for: link.w))"
+        linkSpans = [TextSpan(pass.word(link.t), style: .code), TextSpan(pass.word(link.j), style: .code),
+                     TextSpan(format.string(for: link.w))]
+      }
+      rows.append([String(n), format.string(for: a.previous), format.string(for: a.first), format.string(for: a.itself),
+                   name, linkCell])
+      if pattern == .spread {
+        spread += 1
+        sentences.append(session.richText(.attendHeadNoHabit, [TextSpan(String(n))] + linkSpans))
+      } else {
+        sentences.append(session.richText(.attendHeadHabit, [TextSpan(String(n)), TextSpan(name),
+                                                               TextSpan(format.string(for: share))] + linkSpans))
       }
     }
     outputs.append(.table(Table(
       title: session.text(.attendHeadsTitle, String(layer)),
       headers: [session.text(.attendHead), session.text(.attendPrevious), session.text(.attendFirst),
-                session.text(.attendItself), session.text(.attendPattern)],
-      rows: rows, alignments: [.right, .right, .right, .right, .left])))
-    let spread = rows.filter { $0[4] == session.text(.attendSpread) }.count
+                session.text(.attendItself), session.text(.attendPattern), session.text(.attendClearestLink)],
+      rows: rows, alignments: [.right, .right, .right, .right, .left, .left])))
     outputs.append(.explanation(session.richText(.attendHeadsExplanation, [
       TextSpan(String(heads.count)), TextSpan(String(spread)),
     ])))
-    if !sentences.isEmpty { outputs.append(.explanation(RichText(sentences.flatMap { [$0, TextSpan(" ")] }.dropLast()))) }
+    outputs += sentences.map(Output.explanation)
     return outputs
   }
 

@@ -19,8 +19,10 @@ public struct BlockDirective: Directive {
   public static let summary = "Show one transformer block: layer norm, residual stream, attention and MLP contributions, GELU."
   public static let argument = ArgumentRule.optional("the text (default: the last text)")
   public static let options: [OptionSpec] = [
-    .int("layer", default: 0, in: 0...1023, help: "the block (0 is the first)"),
+    .int("layer", default: 0, in: -1024...1023, help: "the block (0 is the first, -1 the last)"),
     .int("dims", default: 8, in: 1...64, help: "MLP units to show"),
+    .choice("show", ["all", "layer-norm", "residual", "mlp"], default: "all",
+            help: "one part of the block, so a lesson can explain the parts in turn"),
   ]
   public static let results = [
     ResultSpec("tokens"), ResultSpec("layer"),
@@ -32,12 +34,15 @@ public struct BlockDirective: Directive {
   ]
 
   let text: String?
-  let layer: Int
+  /// As written: negative counts from the last block (-1 is the last).
+  let requestedLayer: Int
   let dims: Int
+  let show: String
 
   public init(_ invocation: Invocation) throws {
+    show = invocation.string("show") ?? "all"
     text = invocation.arguments.isEmpty ? nil : invocation.arguments
-    layer = invocation.int("layer") ?? 0
+    requestedLayer = invocation.int("layer") ?? 0
     dims = invocation.int("dims") ?? 8
   }
 
@@ -51,9 +56,7 @@ public struct BlockDirective: Directive {
 
   public func run(_ session: Session) throws -> [Output] {
     let model = try session.model()
-    guard layer < model.config.layerCount else {
-      throw LessonError.directiveFailed("layer \(layer) does not exist: this model has \(model.config.layerCount) (0…\(model.config.layerCount - 1))")
-    }
+    let layer = try resolvedLayer(requestedLayer, layerCount: model.config.layerCount)
     let pass = try ForwardPass.run(text, directive: Self.name, session: session)
     let T = pass.tokenCount, C = pass.config.embeddingSize, H = 4 * C
     let h = "h.\(layer)."
@@ -119,22 +122,28 @@ public struct BlockDirective: Directive {
       headers: [session.text(.blockUnit), "mlp.hidden", "gelu(mlp.hidden)"],
       rows: (0..<min(dims, H)).map { [String($0), f3.string(for: hidden[last * H + $0]), f3.string(for: gelu[last * H + $0])] },
       alignments: [.right, .right, .right])
-    let changed = (0..<T).max { norm(zip(row(output, $0), row(input, $0)).map { $0 - $1 }) < norm(zip(row(output, $1), row(input, $1)).map { $0 - $1 }) }!
-    let moved = norm(zip(row(output, changed), row(input, changed)).map { $0 - $1 })
+    // How far the block moved each token: ‖output − input‖.
+    let distances = (0..<T).map { t in norm(zip(row(output, t), row(input, t)).map { $0 - $1 }) }
+    let changed = distances.indices.max { distances[$0] < distances[$1] }!
+    let moved = distances[changed]
 
-    return [
+    let layerNormPart: [Output] = [
       .table(lnTable),
       .explanation(session.richText(.blockLayerNormExplanation, [
         TextSpan(f3.string(for: lnMean.reduce(0, +) / Float(T))),
         TextSpan(f3.string(for: lnRstd.map { 1 / $0 }.reduce(0, +) / Float(T))),
         TextSpan(f3.string(for: normalizedStd.reduce(0, +) / Float(T))),
       ])),
+    ]
+    let residualPart: [Output] = [
       .table(streamTable),
       .explanation(session.richText(.blockStreamExplanation, [
         TextSpan(ValueFormat.percent(0).string(for: attentionRatio)), TextSpan(ValueFormat.percent(0).string(for: mlpRatio)),
         TextSpan(pass.word(changed), style: .code), TextSpan(f3.string(for: moved)),
         TextSpan(ValueFormat.scientific(1).string(for: residualError)),
       ])),
+    ]
+    let mlpPart: [Output] = [
       .tensorPreview(TensorPreview(name: h + "mlp.hidden", shape: [T, H], values: hidden, rows: T, columns: H,
                                    rowLabels: pass.labels, maxRows: 16, maxColumns: dims)),
       .tensorPreview(TensorPreview(name: h + "mlp.gelu", shape: [T, H], values: gelu, rows: T, columns: H,
@@ -148,5 +157,11 @@ public struct BlockDirective: Directive {
         TextSpan(f3.string(for: gelu.min() ?? 0)),
       ])),
     ]
+    switch show {
+    case "layer-norm": return layerNormPart
+    case "residual": return residualPart
+    case "mlp": return mlpPart
+    default: return layerNormPart + residualPart + mlpPart
+    }
   }
 }

@@ -46,6 +46,10 @@ private func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int {
 }
 
 public enum AtomicFile {
+  /// Called with the temporary path after it is written and closed, just before the rename; nil in
+  /// normal use. Lets a test kill the process mid-save and check the old file survives.
+  public nonisolated(unsafe) static var beforeRename: ((String) -> Void)?
+
   /// Replaces `url` with what `body` writes. Throws `EngineError.badFile` naming `url`; on
   /// failure the temporary file is removed and an existing destination is left untouched.
   public static func write(to url: URL, _ body: (inout FileSink) throws -> Void) throws {
@@ -64,6 +68,7 @@ public enum AtomicFile {
       guard fsync(fd) == 0 else { throw bad("fsync failed") }
       closed = true
       guard close(fd) == 0 else { throw bad("close failed") }
+      beforeRename?(temporary)
       guard rename(temporary, path) == 0 else { throw bad("cannot rename the temporary file into place") }
     } catch {
       if !closed { close(fd) }

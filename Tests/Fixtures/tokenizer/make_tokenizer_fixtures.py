@@ -11,11 +11,19 @@ to this script:
   hf/vocab.json, merges.txt  the same model in GPT-2's two-file format (tok.model.save)
   hf/tokenizer_legacy_merges.json  the same, merges written in the old "a b" string form
   hf/tokenizer_prefix_space.json   the same, pre-tokenizer with add_prefix_space = true
+  hf/tokenizer_no_regex.json       the same, use_regex = false (each text is one pre-token)
+  hf/tokenizer_ignore_merges.json  the same, ignore_merges = true
+  hf/tokenizer_unk*.json     trained without the 256-byte initial alphabet, so bytes absent from
+                             corpus.txt have no token: unk_token "<UNK>" (fuse_unk false / true) or
+                             none (HF drops such bytes)
   cases.json                 for each text of CASES: HF's pre-tokens (byte-level strings), ids from
                              each tokenizer above, and the decoded text
+  unicode_classes.txt        the class HF's pre-tokenizer gives every code point (L letter, N number,
+                             S whitespace, O other), found by probing it, as runs "first last class"
 With --ours BINARY it also runs our CLI (`tokenizer train`) on corpus.txt, writes
-ours/tokenizer.json, loads that file in HF, and writes ours/hf_check.json: HF's ids for every case
-with our file, HF's decode of them, and whether our vocabulary and merges equal HF's own training.
+ours/tokenizer.json and ours/gpt2/{vocab.json,merges.txt}, loads them in HF, and writes
+ours/hf_check.json: HF's ids for every case with our tokenizer.json, HF's decode of them, whether
+our GPT-2 files give HF the same ids, and whether our vocabulary and merges equal HF's training.
 """
 import argparse
 import json
@@ -63,6 +71,7 @@ CASES = [
     "The end. The end. The end.",
     "Punctuation!!! ??? ... --- *** ### @@@ <<<>>> ((()))",
     "aaabdaaabac",
+    "ctrl \x01\x02\x03 chars\x10\x11!",
 ]
 
 
@@ -81,6 +90,27 @@ def train_hf(corpus_path):
     # train() reads the file line by line (each line keeps its "\n"), as our trainer does.
     tok.train([corpus_path], trainer)
     return tok
+
+
+def unicode_classes():
+    """Runs of code points with the class HF's ByteLevel pattern gives them, found by probing:
+    a letter joins "x" (` ?\\p{L}+`), a number joins "1", an other joins "!" on both sides."""
+    pre = pre_tokenizers.ByteLevel(add_prefix_space=False)
+
+    def joins(text):
+        return len(pre.pre_tokenize_str(text)) == 1
+
+    runs = []
+    for cp in range(0x110000):
+        if 0xD800 <= cp < 0xE000:
+            continue  # surrogates are not characters (no valid UTF-8)
+        ch = chr(cp)
+        c = "L" if joins("x" + ch) else "N" if joins("1" + ch) else "O" if joins("!" + ch + "!") else "S"
+        if runs and runs[-1][2] == c and runs[-1][1] == cp - 1:
+            runs[-1][1] = cp
+        else:
+            runs.append([cp, cp, c])
+    return "".join(f"{a:X} {b:X} {c}\n" for a, b, c in runs)
 
 
 def encode_all(tok):
@@ -129,6 +159,30 @@ def main():
     prefix["pre_tokenizer"]["add_prefix_space"] = True
     write_json(os.path.join(hf_dir, "tokenizer_prefix_space.json"), prefix)
 
+    variants = {}
+    for name, edit in [("no_regex", lambda d: d["pre_tokenizer"].update(use_regex=False)),
+                       ("ignore_merges", lambda d: d["model"].update(ignore_merges=True))]:
+        variant = json.loads(json.dumps(doc))
+        edit(variant)
+        write_json(os.path.join(hf_dir, f"tokenizer_{name}.json"), variant)
+        variants[name] = Tokenizer.from_file(os.path.join(hf_dir, f"tokenizer_{name}.json"))
+    unk = Tokenizer(models.BPE(unk_token="<UNK>"))
+    unk.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    unk.decoder = decoders.ByteLevel()
+    unk.train([corpus], trainers.BpeTrainer(vocab_size=VOCAB, show_progress=False, special_tokens=SPECIALS))
+    unk.save(os.path.join(hf_dir, "tokenizer_unk.json"))
+    with open(os.path.join(hf_dir, "tokenizer_unk.json"), encoding="utf-8") as f:
+        unk_doc = json.load(f)
+    assert unk_doc["model"]["unk_token"] == "<UNK>"
+    assert sum(len(t) == 1 for t in unk_doc["model"]["vocab"]) < 256, "some bytes should have no token"
+    for name, edit in [("unk_fused", lambda d: d["model"].update(fuse_unk=True)),
+                       ("unk_dropped", lambda d: d["model"].update(unk_token=None))]:
+        variant = json.loads(json.dumps(unk_doc))
+        edit(variant)
+        write_json(os.path.join(hf_dir, f"tokenizer_{name}.json"), variant)
+        variants[name] = Tokenizer.from_file(os.path.join(hf_dir, f"tokenizer_{name}.json"))
+    variants["unk"] = unk
+
     two_files = byte_level_tokenizer()
     two_files.model = models.BPE.from_file(os.path.join(hf_dir, "vocab.json"), os.path.join(hf_dir, "merges.txt"))
     two_files.add_special_tokens(SPECIALS)
@@ -138,14 +192,19 @@ def main():
     pre = pre_tokenizers.ByteLevel(add_prefix_space=False)
     encs = encode_all(tok)
     assert encode_all(two_files) == encs and encode_all(legacy_tok) == encs
+    variant_ids = {name: [e["ids"] for e in encode_all(t)] for name, t in sorted(variants.items())}
     cases = []
-    for text, enc, penc in zip(CASES, encs, encode_all(prefix_tok)):
+    for k, (text, enc, penc) in enumerate(zip(CASES, encs, encode_all(prefix_tok))):
         cases.append({"text": text, "pretokens": [p for p, _ in pre.pre_tokenize_str(text)],
                       "ids": enc["ids"], "tokens": enc["tokens"], "decoded": enc["decoded"],
-                      "prefix_space_ids": penc["ids"]})
+                      "prefix_space_ids": penc["ids"],
+                      "variant_ids": {name: ids[k] for name, ids in variant_ids.items()}})
     write_json(os.path.join(HERE, "cases.json"),
                {"tokenizers_version": tokenizers.__version__, "vocab_size": VOCAB,
                 "specials": SPECIALS, "cases": cases})
+
+    with open(os.path.join(HERE, "unicode_classes.txt"), "w", encoding="ascii", newline="\n") as f:
+        f.write(unicode_classes())
 
     if args.ours:
         ours_dir = os.path.join(HERE, "ours")
@@ -154,11 +213,19 @@ def main():
         subprocess.run([args.ours, "tokenizer", "train", "--data", corpus, "--vocab-size", str(VOCAB),
                         "--out", ours_path], check=True)
         ours = Tokenizer.from_file(ours_path)  # the round trip: HF loads our file
+        gpt2_dir = os.path.join(ours_dir, "gpt2")
+        subprocess.run([args.ours, "tokenizer", "train", "--data", corpus, "--vocab-size", str(VOCAB),
+                        "--out", gpt2_dir, "--format", "gpt2"], check=True)
+        ours_gpt2 = byte_level_tokenizer()
+        ours_gpt2.model = models.BPE.from_file(os.path.join(gpt2_dir, "vocab.json"),
+                                               os.path.join(gpt2_dir, "merges.txt"))
+        ours_gpt2.add_special_tokens(SPECIALS)
         ours_vocab, ours_merges = model_of(ours_path)
         hf_vocab, hf_merges = model_of(os.path.join(hf_dir, "tokenizer.json"))
         check = {"tokenizers_version": tokenizers.__version__,
                  "same_vocab_as_hf_training": ours_vocab == hf_vocab,
                  "same_merges_as_hf_training": ours_merges == hf_merges,
+                 "gpt2_files_give_same_ids": encode_all(ours_gpt2) == encode_all(ours),
                  "cases": [{"text": t, "ids": e["ids"], "decoded": e["decoded"]}
                            for t, e in zip(CASES, encode_all(ours))]}
         write_json(os.path.join(ours_dir, "hf_check.json"), check)

@@ -15,8 +15,10 @@ extension CPUBackend {
       precondition(tensor.count >= count, "adamWUpdate \(name): \(tensor.count) < count \(count)")
     }
     let p = params.hostPointer, g = grads.hostPointer, mp = m.hostPointer, vp = v.hostPointer
-    // Bias corrections in Double: 1 − β2ᵗ for small t is a difference of nearly equal numbers.
-    let c1 = Float(1 - pow(Double(beta1), Double(t))), c2 = Float(1 - pow(Double(beta2), Double(t)))
+    // m̂/(√v̂ + eps) = m·(1/c1) / (√v·(1/√c2) + eps) with c = 1 − βᵗ: one division per element
+    // instead of three. The corrections are computed in Double (1 − β2ᵗ is small for small t).
+    let c1 = 1 - pow(Double(beta1), Double(t)), c2 = 1 - pow(Double(beta2), Double(t))
+    let invC1 = Float(1 / c1), invSqrtC2 = Float(1 / c2.squareRoot())
     let lr = learningRate, wd = weightDecay
     parallelFor(count, grain: 1 << 14) { range in
       var i = range.lowerBound
@@ -27,7 +29,7 @@ extension CPUBackend {
         store(mNew, mp + i)
         store(vNew, vp + i)
         let param = load(p + i)
-        let update = (mNew / c1) / ((vNew / c2).squareRoot() + eps) + wd * param
+        let update = (mNew * invC1) / (vNew.squareRoot() * invSqrtC2 + eps) + wd * param
         store(param - lr * update, p + i)
         i += 16
       }
@@ -37,7 +39,7 @@ extension CPUBackend {
         let vNew = beta2 * vp[i] + (1 - beta2) * grad * grad
         mp[i] = mNew
         vp[i] = vNew
-        p[i] -= lr * ((mNew / c1) / ((vNew / c2).squareRoot() + eps) + wd * p[i])
+        p[i] -= lr * ((mNew * invC1) / (vNew.squareRoot() * invSqrtC2 + eps) + wd * p[i])
         i += 1
       }
     }

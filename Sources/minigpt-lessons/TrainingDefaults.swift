@@ -1,0 +1,69 @@
+// Hardware-aware training defaults (as the original Mini-GPT chose them per device) and the
+// memory check that refuses a configuration too large for this machine before allocating.
+// Memory estimate: parameters, gradients and AdamW's m and v (4 × 4 bytes per parameter), the
+// activations of one (B, T) batch (ActivationLayout) and the backward scratch buffers (GPT.swift).
+import Foundation
+import MiniGPT
+
+struct TrainingDefaults {
+  var batchSize: Int
+  var learningRate: Float
+  /// Why these values, shown to the user.
+  var batchReason: String
+  var learningRateReason: String
+
+  /// Batches sized for the device: the naive reference backend gets small ones; a GPU gets large
+  /// ones; the CPU backend's BLAS is efficient from 16 sequences of 128 tokens on. Wide models
+  /// (GPT-2 124M) get GPT-2's 6e-4; narrow ones tolerate 1e-3 (nanoGPT's baby-model setting).
+  static func forBackend(_ kind: BackendKind, config: GPTConfiguration) -> TrainingDefaults {
+    let wide = config.embeddingSize >= 512
+    let learningRate: Float = wide ? 6e-4 : 1e-3
+    let lrReason = "lr \(wide ? "6e-4" : "1e-3") for width \(wide ? "≥" : "<") 512"
+    switch kind {
+    case .reference:
+      return TrainingDefaults(batchSize: 4, learningRate: learningRate,
+                              batchReason: "batch 4 for the reference backend (naive loops)", learningRateReason: lrReason)
+    case .cpu:
+      let b = wide ? 8 : 16
+      return TrainingDefaults(batchSize: b, learningRate: learningRate,
+                              batchReason: "batch \(b) for the CPU backend", learningRateReason: lrReason)
+    case .vulkan:
+      let b = wide ? 16 : 32
+      return TrainingDefaults(batchSize: b, learningRate: learningRate,
+                              batchReason: "batch \(b) for the GPU backend", learningRateReason: lrReason)
+    }
+  }
+}
+
+enum MemoryBudget {
+  /// Bytes that training (B, T) needs, in Double so absurd sizes cannot overflow.
+  static func trainingBytes(_ config: GPTConfiguration, B: Int, T: Int) -> Double {
+    let C = Double(config.embeddingSize), V = Double(config.vocabSize), NH = Double(config.headCount)
+    let L = Double(config.layerCount), b = Double(B), t = Double(T)
+    let parameters = Double(config.parameterCount)
+    // ActivationLayout, per layer: 19C + 4 floats per position plus the (NH, T, T) scores and probs.
+    let perLayer = b * t * (19 * C + 4) + 2 * b * NH * t * t
+    let activations = b * t * C + L * perLayer + b * t * (C + 2) + 2 * b * t * V + b * t
+    let scratch = b * t * (3 * C + 3 * C + 8 * C + V) + 2 * b * NH * t * t
+    return 4 * (4 * parameters + activations + scratch)
+  }
+
+  /// Bytes of generation: parameters, the KV cache and the decode buffers for the full context.
+  static func inferenceBytes(_ config: GPTConfiguration) -> Double {
+    let C = Double(config.embeddingSize), T = Double(config.contextLength), L = Double(config.layerCount)
+    let NH = Double(config.headCount)
+    return 4 * (Double(config.parameterCount) + 2 * L * T * C + T * 12 * C + NH * T * T + Double(config.vocabSize))
+  }
+
+  static var physicalBytes: Double { Double(ProcessInfo.processInfo.physicalMemory) }
+
+  /// Throws `CLIError.tooLarge` when `bytes` exceed 80 % of physical memory.
+  static func check(_ bytes: Double, what: String) throws {
+    let limit = 0.8 * physicalBytes
+    guard bytes <= limit else {
+      throw CLIError.tooLarge(
+        String(format: "%@ needs about %.1f GiB but this machine has %.1f GiB of memory (the limit is 80%%); "
+          + "use a smaller --config, --batch-size or --context", what, bytes / 1_073_741_824, physicalBytes / 1_073_741_824))
+    }
+  }
+}
