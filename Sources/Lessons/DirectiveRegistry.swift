@@ -19,6 +19,11 @@ public struct DirectiveRegistry {
     EmbedDirective.self,
     AttendDirective.self,
     BlockDirective.self,
+    TrainStepDirective.self,
+    TrainDirective.self,
+    GenerateDirective.self,
+    KVCacheDirective.self,
+    BackendsDirective.self,
   ])
 
   public mutating func register(_ type: any Directive.Type) {

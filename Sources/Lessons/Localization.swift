@@ -39,6 +39,25 @@ public enum Phrase: String, CaseIterable, Sendable {
   case blockLayerNormTitle, blockMeanBefore, blockStdBefore, blockStdNormalized, blockMeanAfter, blockStdAfter
   case blockLayerNormExplanation, blockStreamTitle, blockAttentionAdds, blockAfterAttention, blockMLPAdds
   case blockAfterMLP, blockStreamExplanation, blockGELUTitle, blockUnit, blockActiveTitle, blockMLPExplanation
+  // {train-step}, {train}, {generate}, {kv-cache}, {backends}
+  case trainStepNoClipping, trainStepBatchTitle, trainStepBatchShape, trainStepPredictions, learningRate
+  case weightDecay, gradientClipping, trainStepFirstRow, position, trainStepInput, trainStepTarget
+  case trainStepLossBefore, trainStepGradientTitle, tensor, shape, trainStepClipped, trainStepNotClipped
+  case trainStepNoClip, trainStepLargest, trainStepAdamTitle, trainStepElementsTitle
+  case trainStepBiasCorrection, trainStepWorkedExample, trainStepFirstStep, trainStepUpdateRatio
+  case trainStepLossFell, trainStepLossRose, cacheLabel, cacheReused, cacheWritten, cacheNotWritten
+  case trainingSpeed, trainRunTitle, trainTokens, validationTokens, steps, tokensSeen, passes, trainSchedule
+  case seed, lossCurveTitle, step, lossLabel, trainBatchSeries, trainSeries, validationSeries
+  case validationTableTitle, perplexity, trainLossFell, trainValidation, trainValidationWorse, trainOverfitting
+  case trainStillLearning, trainPlateau, trainGap, tokensPerSecond, samplingTitle, temperature, greedy
+  case promptTokens, newTokens, drawn, generateStepTitle, token, modelProbability, sampledProbability
+  case generateGreedy, generateTemperatureSharper, generateTemperatureFlatter, generateTopK, generateTopP
+  case generateNoFilter, generatedTitle, generateResult, generateLeastLikely, kvCacheTitle, positionsCached
+  case bytesPerPosition, bytesFilled, bytesCapacity, generateCache, withCache, withoutCache, measuredSpeedup
+  case kvIdentical, kvDifferent, kvWorkTitle, positions, rowsWithout, rowsWith, macsWithout, macsWith
+  case kvChartTitle, macsMillions, kvWork, kvBytes, backendsNoGPU, stepTime, timeRatio, cpuBackend
+  case referenceBackend, vulkanBackend, backendsSummaryTitle, largestDifference, gradients, weightsAfterStep
+  case backendsTensorTitle, backendsSame, backendsGradients, backendsWhy, backendsSoftware, backendsAdamAmplifies
 
   private var translations: (english: String, portuguese: String) {
     switch self {
@@ -219,6 +238,210 @@ public enum Phrase: String, CaseIterable, Sendable {
     case .blockMLPExplanation:
       return ("The MLP widens each token to **{0}** units, applies GELU and projects back. On average **{1}** of the units are active: GELU lets positive inputs through almost unchanged and squashes negative ones toward 0 (its smallest output here is {2}; it never goes below −0.17).",
               "O MLP alarga cada token para **{0}** unidades, aplica a GELU e projeta de volta. Em média **{1}** das unidades estão ativas: a GELU deixa entradas positivas passarem quase sem mudança e espreme as negativas para perto de 0 (sua menor saída aqui é {2}; ela nunca fica abaixo de −0,17).")
+    case .trainStepNoClipping: return ("off", "desligado")
+    case .trainStepBatchTitle: return ("Training batch", "Lote de treino")
+    case .trainStepBatchShape: return ("batch × sequence (B × T)", "lote × sequência (B × T)")
+    case .trainStepPredictions: return ("predictions (one per position)", "previsões (uma por posição)")
+    case .learningRate: return ("learning rate", "taxa de aprendizado")
+    case .weightDecay: return ("weight decay (λ)", "decaimento de peso (λ)")
+    case .gradientClipping: return ("gradient clipping (largest norm)", "corte do gradiente (norma máxima)")
+    case .trainStepFirstRow:
+      return ("First sequence: each token and the next token it must predict",
+              "Primeira sequência: cada token e o próximo token que ele deve prever")
+    case .position: return ("position", "posição")
+    case .trainStepInput: return ("input", "entrada")
+    case .trainStepTarget: return ("target (next token)", "alvo (próximo token)")
+    case .trainStepLossBefore:
+      return ("Before the step, the mean cross-entropy over the **{0}** predictions of this batch is **{1}** (perplexity {2}). A model that spread its probability evenly over all {3} tokens would score ln {3} = {4}.",
+              "Antes do passo, a entropia cruzada média sobre as **{0}** previsões deste lote é **{1}** (perplexidade {2}). Um modelo que espalhasse sua probabilidade igualmente pelos {3} tokens teria ln {3} = {4}.")
+    case .trainStepGradientTitle:
+      return ("Gradients and updates per tensor (bars: ‖g‖)",
+              "Gradientes e atualizações por tensor (barras: ‖g‖)")
+    case .tensor: return ("tensor", "tensor")
+    case .shape: return ("shape", "forma")
+    case .trainStepClipped:
+      return ("The global gradient norm is **{0}**, above the limit of {1}: every gradient is multiplied by {1} / {0} ≈ **{2}** before AdamW uses it. Clipping keeps one unusual batch from throwing the weights far.",
+              "A norma global do gradiente é **{0}**, acima do limite de {1}: todo gradiente é multiplicado por {1} / {0} ≈ **{2}** antes de o AdamW usá-lo. O corte impede que um lote incomum jogue os pesos para longe.")
+    case .trainStepNotClipped:
+      return ("The global gradient norm is **{0}**, below the limit of {1}, so clipping leaves the gradients as they are.",
+              "A norma global do gradiente é **{0}**, abaixo do limite de {1}, então o corte deixa os gradientes como estão.")
+    case .trainStepNoClip:
+      return ("The global gradient norm is **{0}**; clipping is off.",
+              "A norma global do gradiente é **{0}**; o corte está desligado.")
+    case .trainStepLargest:
+      return ("The largest gradient is in {0} (norm {1}). Relative to its own size, {2} changed most ({3} of its norm) and {4} least ({5}). AdamW divides each gradient by the square root of its own running mean square, so every weight takes a step of at most about the learning rate, whatever the size of its gradient: tensors whose weights are small change most relative to their size.",
+              "O maior gradiente está em {0} (norma {1}). Em relação ao próprio tamanho, {2} mudou mais ({3} da sua norma) e {4} menos ({5}). O AdamW divide cada gradiente pela raiz quadrada da média móvel do seu quadrado, então cada peso dá um passo de no máximo cerca da taxa de aprendizado, seja qual for o tamanho do seu gradiente: tensores de pesos pequenos mudam mais em relação ao seu tamanho.")
+    case .trainStepAdamTitle: return ("AdamW at this step", "AdamW neste passo")
+    case .trainStepElementsTitle:
+      return ("{0}: its first elements through AdamW (g after clipping)",
+              "{0}: seus primeiros elementos pelo AdamW (g depois do corte)")
+    case .trainStepBiasCorrection:
+      return ("This is step t = **{0}**. The moments m and v start at zero, so in the first steps they are too small; dividing by 1 − β1ᵗ = {1} and 1 − β2ᵗ = {2} (the bias correction) turns them into m̂ and v̂, estimates of the gradient's mean and of its mean square. Both factors approach 1 as t grows.",
+              "Este é o passo t = **{0}**. Os momentos m e v começam em zero, então nos primeiros passos são pequenos demais; dividir por 1 − β1ᵗ = {1} e 1 − β2ᵗ = {2} (a correção de viés) os transforma em m̂ e v̂, estimativas da média do gradiente e da média do seu quadrado. Os dois fatores se aproximam de 1 à medida que t cresce.")
+    case .trainStepWorkedExample:
+      return ("Element 0 of {0}, by hand: the gradient after clipping is g = {1}; m = β1·m + (1 − β1)·g = {2} and v = β2·v + (1 − β2)·g² = {3}; m̂ = {4} and v̂ = {5}. The Adam step lr·m̂ / (√v̂ + ε) = {6} and the weight decay lr·λ·θ = {7} are subtracted: θ goes from {8} to **{9}**, the value the engine computed.",
+              "O elemento 0 de {0}, à mão: o gradiente depois do corte é g = {1}; m = β1·m + (1 − β1)·g = {2} e v = β2·v + (1 − β2)·g² = {3}; m̂ = {4} e v̂ = {5}. O passo do Adam lr·m̂ / (√v̂ + ε) = {6} e o decaimento de peso lr·λ·θ = {7} são subtraídos: θ vai de {8} para **{9}**, o valor que o motor calculou.")
+    case .trainStepFirstStep:
+      return ("At the first step m̂ = g and v̂ = g², so m̂ / √v̂ is +1 or −1: every weight moves by about the learning rate ({0}) against the sign of its gradient, however large or small the gradient is.",
+              "No primeiro passo m̂ = g e v̂ = g², então m̂ / √v̂ vale +1 ou −1: cada peso se move cerca da taxa de aprendizado ({0}) contra o sinal do seu gradiente, seja o gradiente grande ou pequeno.")
+    case .trainStepUpdateRatio:
+      return ("For {0} the whole update has norm {1}, against a weight norm of {2}: a relative change of **{3}** in one step.",
+              "Para {0}, a atualização inteira tem norma {1}, contra uma norma dos pesos de {2}: uma mudança relativa de **{3}** em um passo.")
+    case .trainStepLossFell:
+      return ("On the same batch the loss falls from {0} to **{1}** (−{2}): after one step the model predicts these tokens a little better.",
+              "No mesmo lote a perda cai de {0} para **{1}** (−{2}): depois de um passo o modelo prevê estes tokens um pouco melhor.")
+    case .trainStepLossRose:
+      return ("On the same batch the loss goes from {0} to **{1}** (+{2}): this step was too large for this batch; a smaller learning rate would move less.",
+              "No mesmo lote a perda vai de {0} para **{1}** (+{2}): este passo foi grande demais para este lote; uma taxa de aprendizado menor andaria menos.")
+    case .cacheLabel: return ("cache", "cache")
+    case .cacheReused: return ("reused {0}", "reutilizado {0}")
+    case .cacheWritten: return ("written {0}", "gravado {0}")
+    case .cacheNotWritten: return ("could not write {0}", "não foi possível gravar {0}")
+    case .trainingSpeed: return ("training speed", "velocidade de treino")
+    case .trainRunTitle: return ("Training run", "Treinamento")
+    case .trainTokens: return ("training tokens", "tokens de treino")
+    case .validationTokens: return ("validation tokens (held out)", "tokens de validação (separados)")
+    case .steps: return ("steps", "passos")
+    case .tokensSeen: return ("tokens seen", "tokens vistos")
+    case .passes: return ("passes over the training text", "passadas pelo texto de treino")
+    case .trainSchedule:
+      return ("warmup for {0} steps to {1}, then cosine decay to {2}",
+              "aquecimento por {0} passos até {1}, depois decaimento cosseno até {2}")
+    case .seed: return ("seed", "semente")
+    case .lossCurveTitle: return ("Loss during training", "Perda durante o treino")
+    case .step: return ("step", "passo")
+    case .lossLabel: return ("loss", "perda")
+    case .trainBatchSeries: return ("train (batches)", "treino (lotes)")
+    case .trainSeries: return ("train", "treino")
+    case .validationSeries: return ("validation", "validação")
+    case .validationTableTitle:
+      return ("Loss on fixed training and validation windows",
+              "Perda em janelas fixas de treino e de validação")
+    case .perplexity: return ("perplexity (validation)", "perplexidade (validação)")
+    case .trainLossFell:
+      return ("Training loss went from **{0}** to **{1}** in {2} steps, {3} passes over the training text.",
+              "A perda de treino foi de **{0}** para **{1}** em {2} passos, {3} passadas pelo texto de treino.")
+    case .trainValidation:
+      return ("On the validation text, which the model never trains on, the loss went from {0} to **{1}**: perplexity **{2}**, as unsure as choosing uniformly among {2} tokens.",
+              "No texto de validação, com o qual o modelo nunca treina, a perda foi de {0} para **{1}**: perplexidade **{2}**, tão incerto quanto escolher uniformemente entre {2} tokens.")
+    case .trainValidationWorse:
+      return ("On the validation text, which the model never trains on, the loss went from {0} to **{1}**: perplexity **{2}**, worse than a uniform guess over all {3} tokens — on text it has not seen, the model is confidently wrong.",
+              "No texto de validação, com o qual o modelo nunca treina, a perda foi de {0} para **{1}**: perplexidade **{2}**, pior que um chute uniforme entre todos os {3} tokens — em texto que não viu, o modelo erra com confiança.")
+    case .trainOverfitting:
+      return ("Validation loss was lowest at step {0} ({1}) and then rose to {2}, while training loss kept falling (from {3} to {4}): the model is memorising its training text instead of learning what carries over to new text. This is **overfitting**; stopping at step {0}, more data or a smaller model would help.",
+              "A perda de validação foi mínima no passo {0} ({1}) e depois subiu para {2}, enquanto a perda de treino continuou caindo (de {3} para {4}): o modelo está decorando o texto de treino em vez de aprender o que vale para textos novos. Isto é **sobreajuste** (overfitting); parar no passo {0}, mais dados ou um modelo menor ajudariam.")
+    case .trainStillLearning:
+      return ("Validation loss is lowest at the last check ({0}): the model has not started to overfit.",
+              "A perda de validação é mínima na última verificação ({0}): o modelo ainda não começou a sobreajustar.")
+    case .trainPlateau:
+      return ("Validation loss was lowest at step {0} ({1}) and is {2} at the end: it has stopped improving.",
+              "A perda de validação foi mínima no passo {0} ({1}) e está em {2} no fim: parou de melhorar.")
+    case .trainGap:
+      return ("At the end: training {0}, validation {1}, a gap of {2}.",
+              "No fim: treino {0}, validação {1}, uma diferença de {2}.")
+    case .tokensPerSecond: return ("tokens/s", "tokens/s")
+    case .samplingTitle: return ("Sampling", "Amostragem")
+    case .temperature: return ("temperature", "temperatura")
+    case .greedy: return ("0 (greedy: always the most likely token)", "0 (gulosa: sempre o token mais provável)")
+    case .promptTokens: return ("prompt tokens", "tokens do prompt")
+    case .newTokens: return ("new tokens", "tokens novos")
+    case .drawn: return ("drawn", "sorteado")
+    case .generateStepTitle: return ("Step {0}: the token after «{1}»", "Passo {0}: o token depois de «{1}»")
+    case .token: return ("token", "token")
+    case .modelProbability: return ("model p", "p do modelo")
+    case .sampledProbability: return ("sampled p", "p amostrada")
+    case .generateGreedy:
+      return ("Temperature 0 is greedy decoding: at every step the most likely token is taken, here first {0} with probability {1}. The same prompt always gives the same text.",
+              "Temperatura 0 é a decodificação gulosa: a cada passo se toma o token mais provável, aqui primeiro {0} com probabilidade {1}. O mesmo prompt sempre dá o mesmo texto.")
+    case .generateTemperatureSharper:
+      return ("Temperature {0} divides the logits by {0} before the softmax. Below 1 this sharpens the distribution: the most likely token, {1}, goes from {2} to **{3}**.",
+              "A temperatura {0} divide os logits por {0} antes do softmax. Abaixo de 1 isso concentra a distribuição: o token mais provável, {1}, vai de {2} para **{3}**.")
+    case .generateTemperatureFlatter:
+      return ("Temperature {0} divides the logits by {0} before the softmax. Above 1 this flattens the distribution: the most likely token, {1}, goes from {2} to **{3}**, and unlikely tokens gain.",
+              "A temperatura {0} divide os logits por {0} antes do softmax. Acima de 1 isso achata a distribuição: o token mais provável, {1}, vai de {2} para **{3}**, e tokens improváveis ganham.")
+    case .generateTopK:
+      return ("Top-k keeps the **{0}** most likely of the {1} tokens and renormalises them to add up to 1: {2} goes from {3} to **{4}**.",
+              "O top-k mantém os **{0}** mais prováveis dos {1} tokens e os renormaliza para somarem 1: {2} vai de {3} para **{4}**.")
+    case .generateTopP:
+      return ("Top-p {0} keeps the smallest set of most likely tokens whose probabilities add up to at least {0}: here **{1}** tokens. After renormalising, {2} goes from {3} to **{4}**.",
+              "O top-p {0} mantém o menor conjunto de tokens mais prováveis cujas probabilidades somam pelo menos {0}: aqui **{1}** tokens. Depois de renormalizar, {2} vai de {3} para **{4}**.")
+    case .generateNoFilter:
+      return ("Without top-k or top-p, any of the {0} tokens can be drawn, however unlikely.",
+              "Sem top-k nem top-p, qualquer um dos {0} tokens pode ser sorteado, por mais improvável que seja.")
+    case .generatedTitle:
+      return ("Prompt and generated tokens (colour: probability of the token drawn)",
+              "Prompt e tokens gerados (cor: probabilidade do token sorteado)")
+    case .generateResult: return ("The model wrote {0} tokens: {1}", "O modelo escreveu {0} tokens: {1}")
+    case .generateLeastLikely:
+      return ("The least likely choice was at step {0}: {1}, drawn with probability {2}.",
+              "A escolha menos provável foi no passo {0}: {1}, sorteado com probabilidade {2}.")
+    case .kvCacheTitle: return ("KV cache", "Cache KV")
+    case .positionsCached: return ("positions cached", "posições no cache")
+    case .bytesPerPosition:
+      return ("bytes per position (layers × K,V × C × 4 bytes)",
+              "bytes por posição (camadas × K,V × C × 4 bytes)")
+    case .bytesFilled: return ("bytes used", "bytes usados")
+    case .bytesCapacity: return ("bytes for the whole context", "bytes para o contexto inteiro")
+    case .generateCache:
+      return ("The cache now holds keys and values for {0} positions in each of the {1} layers, {2} numbers each: {3}. Filled to the context of {4} positions it would take {5}.",
+              "O cache agora guarda chaves e valores de {0} posições em cada uma das {1} camadas, {2} números cada: {3}. Cheio até o contexto de {4} posições ocuparia {5}.")
+    case .withCache: return ("with KV cache", "com cache KV")
+    case .withoutCache: return ("without cache", "sem cache")
+    case .measuredSpeedup: return ("measured speed-up", "aceleração medida")
+    case .kvIdentical:
+      return ("With and without the cache the model generates the same {0} tokens: the cache changes how much is computed, not what.",
+              "Com e sem o cache o modelo gera os mesmos {0} tokens: o cache muda quanto se calcula, não o quê.")
+    case .kvDifferent:
+      return ("The two ways first differ at token {0}: the cached and uncached paths add numbers in a different order, and a near-tie between two tokens can tip either way.",
+              "Os dois caminhos diferem primeiro no token {0}: com e sem cache as somas são feitas em ordens diferentes, e um quase empate entre dois tokens pode pender para qualquer lado.")
+    case .kvWorkTitle:
+      return ("Work for each new token (multiply-adds, in millions)",
+              "Trabalho para cada token novo (multiplicações-somas, em milhões)")
+    case .positions: return ("positions", "posições")
+    case .rowsWithout: return ("rows without cache", "linhas sem cache")
+    case .rowsWith: return ("rows with cache", "linhas com cache")
+    case .macsWithout: return ("without (M)", "sem (M)")
+    case .macsWith: return ("with (M)", "com (M)")
+    case .kvChartTitle: return ("Multiply-adds per new token", "Multiplicações-somas por token novo")
+    case .macsMillions: return ("millions of multiply-adds", "milhões de multiplicações-somas")
+    case .kvWork:
+      return ("Without the cache, token {0} runs all {1} positions through every layer again: {2} million multiply-adds. With the cache only the newest position goes through the layers, and its query reads the stored keys and values: {3} million. Over the whole generation that is **{4}×** less work, and the gap widens as the text grows.",
+              "Sem o cache, o token {0} passa todas as {1} posições por todas as camadas de novo: {2} milhões de multiplicações-somas. Com o cache só a posição mais nova passa pelas camadas, e sua consulta lê as chaves e valores guardados: {3} milhões. Na geração inteira são **{4}×** menos trabalho, e a diferença cresce com o texto.")
+    case .kvBytes:
+      return ("The price is memory: each position keeps a key vector and a value vector in each of the {0} layers, {1} numbers each at 4 bytes — {2} bytes per position. After this generation the cache holds {3} positions, {4}; the full context of {5} positions would need {6}.",
+              "O preço é memória: cada posição guarda um vetor de chave e um de valor em cada uma das {0} camadas, {1} números cada, a 4 bytes — {2} bytes por posição. Depois desta geração o cache guarda {3} posições, {4}; o contexto inteiro de {5} posições precisaria de {6}.")
+    case .backendsNoGPU:
+      return ("No Vulkan GPU here: {0}. This comparison uses the {1} backend instead, so the lesson still runs; install a GPU driver, or mesa-vulkan-drivers for the software one, to see the GPU.",
+              "Sem GPU Vulkan aqui: {0}. Esta comparação usa o backend {1} no lugar, então a lição ainda roda; instale um driver de GPU, ou mesa-vulkan-drivers para o de software, para ver a GPU.")
+    case .stepTime: return ("step time", "tempo do passo")
+    case .timeRatio: return ("time ratio (second / first)", "razão de tempo (segundo / primeiro)")
+    case .cpuBackend: return ("CPU", "CPU")
+    case .referenceBackend: return ("reference", "referência")
+    case .vulkanBackend: return ("GPU (Vulkan)", "GPU (Vulkan)")
+    case .backendsSummaryTitle:
+      return ("The same training step on two backends",
+              "O mesmo passo de treino em dois backends")
+    case .largestDifference: return ("largest difference", "maior diferença")
+    case .gradients: return ("gradients", "gradientes")
+    case .weightsAfterStep: return ("weights after the step", "pesos depois do passo")
+    case .backendsTensorTitle:
+      return ("Tensors with the largest gradient differences",
+              "Tensores com as maiores diferenças de gradiente")
+    case .backendsSame:
+      return ("{0} and {1} start from the same weights and the same batch of {2} tokens. Their losses are {3} and {4}: a difference of **{5}**.",
+              "{0} e {1} partem dos mesmos pesos e do mesmo lote de {2} tokens. Suas perdas são {3} e {4}: uma diferença de **{5}**.")
+    case .backendsGradients:
+      return ("The largest gradient difference is **{0}**, where the largest gradient is {1}; after the AdamW step the weights differ by at most **{2}**. The two agree to about {3} significant digits.",
+              "A maior diferença de gradiente é **{0}**, sendo o maior gradiente {1}; depois do passo do AdamW os pesos diferem no máximo **{2}**. Os dois concordam em cerca de {3} algarismos significativos.")
+    case .backendsWhy:
+      return ("Why not exactly equal? Both compute in 32-bit floating point, where every addition rounds. A sum of many numbers depends on the order of its additions, and each backend splits its sums differently (threads, tiles, GPU workgroups). These differences are rounding, not mistakes: a bug would show up as differences many orders of magnitude larger.",
+              "Por que não exatamente iguais? Os dois calculam em ponto flutuante de 32 bits, em que cada adição arredonda. Uma soma de muitos números depende da ordem das adições, e cada backend divide suas somas de um jeito (threads, blocos, grupos de trabalho da GPU). Essas diferenças são arredondamento, não erros: um defeito apareceria como diferenças muitas ordens de grandeza maiores.")
+    case .backendsAdamAmplifies:
+      return ("The weights can differ more than the gradients: AdamW divides each gradient by √v̂ + ε, so where a gradient is almost zero, close to ε, a tiny difference in it changes the step noticeably (here in {0}).",
+              "Os pesos podem diferir mais que os gradientes: o AdamW divide cada gradiente por √v̂ + ε, então onde um gradiente é quase zero, perto de ε, uma diferença mínima nele muda o passo de forma visível (aqui em {0}).")
+    case .backendsSoftware:
+      return ("This Vulkan device is a software driver (such as Mesa's lavapipe) that runs the GPU code on the CPU: it shows that the GPU backend computes correctly, but it is slower than the CPU backend. On a real GPU the same code runs on the graphics card.",
+              "Este dispositivo Vulkan é um driver de software (como o lavapipe do Mesa) que roda o código da GPU na CPU: ele mostra que o backend de GPU calcula corretamente, mas é mais lento que o backend de CPU. Numa GPU de verdade o mesmo código roda na placa de vídeo.")
     }
   }
 
