@@ -1,6 +1,7 @@
 // Micro benchmark of the CPU backend kernels at the `small` training shapes and GPT-2 124M
 // decode shapes (not a test; run through scripts/kernel-bench.sh). Prints ms per call.
-// Modes: train, decode, gemv / gemm (BLAS threading variants), interleave, bw (DRAM bandwidth).
+// Modes: train, decode, prefill (small-M matmuls), gemv / gemm / smallm / interleave (BLAS variants),
+// bw / bw2 (DRAM read bandwidth, dot-product streams).
 import Foundation
 import MiniGPT
 import CBLAS
