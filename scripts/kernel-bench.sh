@@ -1,7 +1,7 @@
 #!/bin/sh
 # Micro benchmark of the CPU backend's kernels (not a test): builds MiniGPT in release, links
 # scripts/kernel-bench.swift against its objects and runs it. Usage:
-#   scripts/kernel-bench.sh THREADS train|decode|gemv|gemm|interleave|bw [POSITION]
+#   scripts/kernel-bench.sh THREADS train|decode|prefill|gemv|gemm|smallm|interleave|bw|bw2 [POSITION]
 # Prints the minimum and median ms per call (the minimum is the best guess on a shared machine).
 set -eu
 cd "$(dirname "$0")/.."
