@@ -44,14 +44,18 @@ struct BenchCommand: ParsableCommand {
   func run() throws {
     let cfg = GPTConfiguration.presets[config]!
     let backend = try backendOptions.make()
+    // The peak first, its 48 MB freed before the model exists, so peak memory is the model's own.
+    let peak = mode == .train ? try peakGflops ?? measurePeakGflops(backend) : 0
     let model = try GPT(config: cfg, backend: backend, seed: seed)
+    // Training keeps only what backward needs (ActivationLayout's lean mode; bit-identical results).
+    model.leanActivations = true
     var result: [String: Any] = [
       "engine": "minigpt-lessons", "config": config, "mode": mode.rawValue, "backend": backend.kind.rawValue,
       "device": backend.deviceName, "threads": backendOptions.threads ?? defaultThreadCount(),
       "params": cfg.parameterCount,
     ]
     switch mode {
-    case .train: try benchTrain(model, &result)
+    case .train: try benchTrain(model, peak: peak, &result)
     case .generate: try benchGenerate(model, &result)
     }
     result["peak_rss_mb"] = Double(peakResidentBytes()) / 1_048_576
@@ -63,7 +67,7 @@ struct BenchCommand: ParsableCommand {
     }
   }
 
-  func benchTrain(_ model: GPT, _ result: inout [String: Any]) throws {
+  func benchTrain(_ model: GPT, peak: Double, _ result: inout [String: Any]) throws {
     let cfg = model.config
     let B = config == "tiny" ? 16 : 8, T = cfg.contextLength
     let timed = steps ?? (config == "tiny" ? 20 : 10), warmup = 3
@@ -89,7 +93,6 @@ struct BenchCommand: ParsableCommand {
     let tokensPerSecond = Double(B * T) / median
     let n = cfg.parameterCount - cfg.contextLength * cfg.embeddingSize
     let flopsPerToken = 6.0 * Double(n) + 12.0 * Double(cfg.layerCount * T * cfg.embeddingSize)
-    let peak = try peakGflops ?? measurePeakGflops(model.backend)
     result["batch"] = B; result["seq"] = T; result["steps"] = timed; result["warmup"] = warmup
     result["ms_per_step"] = median * 1000
     result["tokens_per_s"] = tokensPerSecond

@@ -75,6 +75,7 @@ extension TrainCommand {
                                     warmupSteps: warmup, seed: seed ?? Self.defaultSeed,
                                     evaluationBatches: evaluationBatches)
     let model = try GPT(config: cfg, backend: backend, seed: settings.seed)
+    model.leanActivations = true  // training only: a third less memory, the same numbers
     let trainer = try Trainer(model: model, data: dataset, settings: settings)
     let record = TrainingRecord(
       settings: settings, rngState: trainer.rng.state, tokenizer: Self.relativePath(of: tokenizerURL, from: outURL),
@@ -122,6 +123,7 @@ extension TrainCommand {
     let dataset = try TokenDataset(tokens: tokens, validationFraction: record.validationFraction,
                                    sequenceLength: settings.sequenceLength)
     let model = try GPT(checkpoint: checkpoint, backend: backend)
+    model.leanActivations = true
     let trainer = try Trainer(model: model, data: dataset, settings: settings)
     trainer.rng = SplitMix64(seed: record.rngState)  // init(seed:) sets the state itself
     return TrainingSetup(trainer: trainer, record: record, defaultsNote: nil)

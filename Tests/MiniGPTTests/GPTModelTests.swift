@@ -130,3 +130,36 @@ import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
+
+@Suite struct LeanActivationTests {
+  @Test func leanTrainingGivesTheSameParametersBitForBit() throws {
+    // Lean mode only changes where activations live (and recomputes GELU from the same input
+    // with the same kernel), so the arithmetic — and the trained weights — must be identical.
+    func train(lean: Bool) throws -> (params: [Float], losses: [Float]) {
+      let model = try GPT(config: GPTModelTests.micro, backend: CPUBackend(threads: 1), seed: 4)
+      model.leanActivations = lean
+      let data = try TokenDataset(tokens: (0..<300).map { Int32(($0 * 5) % 11) }, sequenceLength: 8)
+      let trainer = try Trainer(model: model, data: data, settings: TrainingSettings(batchSize: 3, sequenceLength: 8, steps: 4, seed: 2))
+      var losses: [Float] = []
+      for _ in 0..<4 { losses.append(try trainer.runStep().loss) }
+      return (model.parameterValues(), losses)
+    }
+    let full = try train(lean: false), lean = try train(lean: true)
+    #expect(full.losses == lean.losses)
+    #expect(full.params == lean.params)
+  }
+
+  @Test func leanModeDoesNotPretendToKeepSharedBuffers() throws {
+    let model = try GPT(config: GPTModelTests.micro, backend: ReferenceBackend(), seed: 4)
+    model.leanActivations = true
+    let (x, y) = GPTModelTests.batch(GPTModelTests.micro, B: 1, T: 4, seed: 1)
+    try model.forward(tokens: x, targets: y, B: 1, T: 4)
+    #expect(model.activation("h.0.attn.scores") == nil)
+    #expect(model.activation("h.1.mlp.gelu") == nil)
+    #expect(model.activation("h.0.attn.probs") != nil)
+    #expect(model.activation("logits") != nil)
+    try model.zeroGradients()
+    try model.backward()
+    #expect(model.activation("logits") == nil)  // overwritten by its gradient
+  }
+}

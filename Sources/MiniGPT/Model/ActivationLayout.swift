@@ -1,6 +1,10 @@
 // Every intermediate of a forward pass, by name, with its shape and offset in one flat buffer
 // (llm.c's ActivationTensors), sized for a batch of B sequences of T tokens. The lessons read
 // these by name ("h.0.attn.probs"); nothing is recomputed on the side.
+// The lean mode (for `train` and `bench`) keeps what backward needs and no more: every layer's
+// attention scores and GELU output share one buffer (backward reads neither score; it recomputes
+// the GELU of a layer from its stored input, as llm.c's CUDA trainer does), so those names are
+// not readable in lean mode.
 
 public struct ActivationLayout: Sendable {
   public struct Entry: Hashable, Sendable {
@@ -12,11 +16,13 @@ public struct ActivationLayout: Sendable {
 
   public let B: Int
   public let T: Int
+  /// Lean mode: per-layer scores and GELU outputs share one buffer each (see the header).
+  public let isLean: Bool
   public let entries: [Entry]
   public let totalCount: Int
   private let index: [String: Int]
 
-  public init(_ config: GPTConfiguration, B: Int, T: Int) {
+  public init(_ config: GPTConfiguration, B: Int, T: Int, lean: Bool = false) {
     let C = config.embeddingSize, NH = config.headCount, V = config.vocabSize
     var list: [(String, [Int])] = [("encoded", [B, T, C])]
     for l in 0..<config.layerCount {
@@ -42,16 +48,33 @@ public struct ActivationLayout: Sendable {
     ]
     var offset = 0
     var entries: [Entry] = []
+    var sharedOffsets: [String: Int] = [:]
     for (name, shape) in list {
+      if lean, let suffix = Self.leanSharedSuffixes.first(where: { name.hasSuffix($0) }) {
+        if let shared = sharedOffsets[suffix] {
+          entries.append(Entry(name: name, shape: shape, offset: shared))
+          continue
+        }
+        sharedOffsets[suffix] = offset
+      }
       entries.append(Entry(name: name, shape: shape, offset: offset))
       offset += shape.reduce(1, *)
     }
     self.B = B
     self.T = T
+    self.isLean = lean
     self.entries = entries
     self.totalCount = offset
     self.index = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.name, $0) })
   }
 
   public subscript(name: String) -> Entry? { index[name].map { entries[$0] } }
+
+  /// Activations that lean mode keeps in one buffer for all layers.
+  static let leanSharedSuffixes = [".attn.scores", ".mlp.gelu"]
+
+  /// Whether `name` holds its own values (false for the shared buffers of lean mode).
+  public func isRetained(_ name: String) -> Bool {
+    !(isLean && Self.leanSharedSuffixes.contains { name.hasSuffix($0) })
+  }
 }

@@ -18,7 +18,11 @@ extension GPT {
     }
     _ = try ensureGradients()
     let B = a.layout.B, T = a.layout.T
-    if backwardScratch == nil { backwardScratch = try BackwardScratch(config: config, B: B, T: T, backend: backend) }
+    if backwardScratch == nil {
+      // Backward reads probs, never logits: lean mode writes dlogits over them.
+      backwardScratch = try BackwardScratch(config: config, B: B, T: T, backend: backend,
+                                            logits: a.layout.isLean ? a["logits"] : nil)
+    }
     let s = backwardScratch!
     let be = backend
     let C = config.embeddingSize, NH = config.headCount, V = config.vocabSize, N = B * T
@@ -44,6 +48,9 @@ extension GPT {
       be.fill(s.dfchGelu, with: 0)
       be.fill(s.dfch, with: 0)
       be.fill(s.dln, with: 0)
+      if a.layout.isLean {
+        be.geluForward(out: a[h + "mlp.gelu"], inp: a[h + "mlp.hidden"], N: N * 4 * C)       // (B,T,4C) recomputed
+      }
       be.matmulBackward(dinp: s.dfchGelu, dweight: g(h + "mlp.c_proj.weight"), dbias: g(h + "mlp.c_proj.bias"),
                         dout: s.dresidual, inp: a[h + "mlp.gelu"], weight: p(h + "mlp.c_proj.weight"),
                         N: N, C: 4 * C, OC: C)                                                 // (B,T,4C)
@@ -72,6 +79,7 @@ extension GPT {
                            dout: s.dln, inp: residual, weight: p(h + "ln_1.weight"),
                            mean: a[h + "ln_1.mean"], rstd: a[h + "ln_1.rstd"], N: N, C: C)    // (B,T,C) now d(block input)
     }
+    logitsConsumed = a.layout.isLean
     be.encoderBackward(dwte: g("wte.weight"), dwpe: g("wpe.weight"), dout: s.dresidual, tokens: lastTokens,
                        B: B, T: T, C: C)                                                       // (V,C), (maxT,C)
   }

@@ -46,6 +46,7 @@ extension GPT {
 
     lastTokens = tokens
     lastTargets = targets
+    logitsConsumed = false
     guard targets != nil else {
       lastLoss = nil
       return nil

@@ -22,6 +22,13 @@ public final class GPT {
   var decodeStore: DecodeStore?
   var lastTokens: [Int32] = []
   var lastTargets: [Int32]?
+  /// Lean activations for training (see ActivationLayout); full ones, every intermediate by
+  /// name, for the lessons. Changing it drops the current activations.
+  public var leanActivations = false {
+    didSet { if leanActivations != oldValue { activations = nil; backwardScratch = nil } }
+  }
+  /// In lean mode, backward writes the logits' gradient over the logits.
+  var logitsConsumed = false
   /// Mean loss of the last forward pass with targets.
   public internal(set) var lastLoss: Float?
 
@@ -78,8 +85,12 @@ public final class GPT {
     return (m.view(start: e.offset, shape: e.shape), v.view(start: e.offset, shape: e.shape))
   }
 
-  /// An intermediate of the last forward pass, e.g. "h.0.attn.probs" (B, NH, T, T).
-  public func activation(_ name: String) -> Tensor? { activations?.tensor(name) }
+  /// An intermediate of the last forward pass, e.g. "h.0.attn.probs" (B, NH, T, T). In lean mode
+  /// the shared buffers (scores, GELU outputs) and, after backward, the logits are not readable.
+  public func activation(_ name: String) -> Tensor? {
+    guard let a = activations, a.layout.isRetained(name), !(name == "logits" && logitsConsumed) else { return nil }
+    return a.tensor(name)
+  }
 
   /// Names of all activations of the last forward pass, in model order.
   public var activationNames: [String] { activations?.layout.entries.map(\.name) ?? [] }
@@ -126,7 +137,7 @@ public final class GPT {
     if let a = activations, a.layout.B == B, a.layout.T == T { return a }
     activations = nil
     backwardScratch = nil
-    let store = try ActivationStore(layout: ActivationLayout(config, B: B, T: T), backend: backend)
+    let store = try ActivationStore(layout: ActivationLayout(config, B: B, T: T, lean: leanActivations), backend: backend)
     activations = store
     return store
   }
@@ -176,9 +187,9 @@ struct BackwardScratch {
   let dqkv: Tensor                    // (B,T,3C)
   let dpreatt, datt: Tensor           // (B,NH,T,T)
   let dfch, dfchGelu: Tensor          // (B,T,4C)
-  let dlogits: Tensor                 // (B,T,V)
+  let dlogits: Tensor                 // (B,T,V); in lean mode the logits' own buffer
 
-  init(config: GPTConfiguration, B: Int, T: Int, backend: any Backend) throws {
+  init(config: GPTConfiguration, B: Int, T: Int, backend: any Backend, logits: Tensor? = nil) throws {
     let C = config.embeddingSize, NH = config.headCount, V = config.vocabSize
     dresidual = try backend.makeTensor([B, T, C])
     dln = try backend.makeTensor([B, T, C])
@@ -188,6 +199,6 @@ struct BackwardScratch {
     datt = try backend.makeTensor([B, NH, T, T])
     dfch = try backend.makeTensor([B, T, 4 * C])
     dfchGelu = try backend.makeTensor([B, T, 4 * C])
-    dlogits = try backend.makeTensor([B, T, V])
+    dlogits = try logits ?? backend.makeTensor([B, T, V])
   }
 }
