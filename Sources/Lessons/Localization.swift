@@ -57,7 +57,7 @@ public enum Phrase: String, CaseIterable, Sendable {
   case kvIdentical, kvDifferent, kvWorkTitle, positions, rowsWithout, rowsWith, macsWithout, macsWith
   case kvChartTitle, macsMillions, kvWork, kvBytes, backendsNoGPU, stepTime, timeRatio, cpuBackend
   case referenceBackend, vulkanBackend, backendsSummaryTitle, largestDifference, gradients, weightsAfterStep
-  case backendsTensorTitle, backendsSame, backendsGradients, backendsWhy, backendsSoftware, backendsAdamAmplifies
+  case backendsTensorTitle, backendsSame, backendsSameLoss, backendsGradients, backendsWhy, backendsSoftware, backendsAdamAmplifies
 
   private var translations: (english: String, portuguese: String) {
     switch self {
@@ -430,6 +430,9 @@ public enum Phrase: String, CaseIterable, Sendable {
     case .backendsSame:
       return ("{0} and {1} start from the same weights and the same batch of {2} tokens. Their losses are {3} and {4}: a difference of **{5}**.",
               "{0} e {1} partem dos mesmos pesos e do mesmo lote de {2} tokens. Suas perdas são {3} e {4}: uma diferença de **{5}**.")
+    case .backendsSameLoss:
+      return ("{0} and {1} start from the same weights and the same batch of {2} tokens. Their losses are equal, **{3}**: the loss is a mean over all positions, and here the two means round to the same float32 number.",
+              "{0} e {1} partem dos mesmos pesos e do mesmo lote de {2} tokens. Suas perdas são iguais, **{3}**: a perda é uma média sobre todas as posições, e aqui as duas médias arredondam para o mesmo número float32.")
     case .backendsGradients:
       return ("The largest gradient difference is **{0}**, where the largest gradient is {1}; after the AdamW step the weights differ by at most **{2}**. The two agree to about {3} significant digits.",
               "A maior diferença de gradiente é **{0}**, sendo o maior gradiente {1}; depois do passo do AdamW os pesos diferem no máximo **{2}**. Os dois concordam em cerca de {3} algarismos significativos.")

@@ -84,7 +84,7 @@ struct GenerateView {
   }
 
   func result(prompt: [Int], record: [GenerateDirective.Step], text: String) -> [Output] {
-    let promptPieces = pieces(prompt).map { TokenPiece(text: $0) }
+    let promptPieces = zip(prompt, pieces(prompt)).map { TokenPiece(text: $0.1, id: $0.0) }
     let generated = record.map { step in
       TokenPiece(text: pieces([Int(step.chosen.id)]).first ?? "", id: Int(step.chosen.id),
                  value: step.chosen.sampledProbability, highlighted: true)
