@@ -64,7 +64,7 @@ public struct TrainStepDirective: Directive {
       throw LessonError.directiveFailed("the model has no tensor '\(parameterName)' for ':param:' (\(Self.nameHint(model)))")
     }
     let ids = try text.tokens(session, model: model, directive: Self.name)
-    let batch = try TrainingBatch(ids: ids, B: self.batch, T: seq, contextLength: model.config.contextLength,
+    let batch = try TrainingBatch(ids: ids, B: self.batch, T: seq, config: model.config,
                                   random: &session.random)
     session.lastBatch = batch.rows
     let settings = AdamWSettings(weightDecay: weightDecay, gradientClip: clip > 0 ? clip : nil)
