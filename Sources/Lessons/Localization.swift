@@ -50,7 +50,7 @@ public enum Phrase: String, CaseIterable, Sendable {
   case seed, lossCurveTitle, step, lossLabel, trainBatchSeries, trainSeries, validationSeries
   case validationTableTitle, perplexity, trainLossFell, trainValidation, trainValidationWorse, trainOverfitting
   case trainStillLearning, trainPlateau, trainGap, tokensPerSecond, samplingTitle, temperature, greedy
-  case promptTokens, newTokens, drawn, generateStepTitle, token, modelProbability, sampledProbability
+  case promptTokens, newTokens, drawn, generateStepTitle, generateStepTitleKept, token, modelProbability, sampledProbability
   case generateGreedy, generateTemperatureSharper, generateTemperatureFlatter, generateTopK, generateTopP
   case generateNoFilter, generatedTitle, generateResult, generateLeastLikely, kvCacheTitle, positionsCached
   case bytesPerPosition, bytesFilled, bytesCapacity, generateCache, withCache, withoutCache, measuredSpeedup
@@ -347,6 +347,9 @@ public enum Phrase: String, CaseIterable, Sendable {
     case .newTokens: return ("new tokens", "tokens novos")
     case .drawn: return ("drawn", "sorteado")
     case .generateStepTitle: return ("Step {0}: the token after «{1}»", "Passo {0}: o token depois de «{1}»")
+    case .generateStepTitleKept:
+      return ("Step {0}: the token after «{1}» — {2} of {3} tokens can be drawn",
+              "Passo {0}: o token depois de «{1}» — {2} de {3} tokens podem ser sorteados")
     case .token: return ("token", "token")
     case .modelProbability: return ("model p", "p do modelo")
     case .sampledProbability: return ("sampled p", "p amostrada")

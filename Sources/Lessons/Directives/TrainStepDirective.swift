@@ -106,7 +106,7 @@ public struct TrainStepDirective: Directive {
     let view = TrainStepView(language: session.language, model: model, batch: batch,
                              pieces: { visiblePieces($0, tokenizer) })
     var outputs = view.batchOutputs(lossBefore: lossBefore, settings: settings, learningRate: learningRate)
-    outputs += view.gradientOutputs(tensors.filter { filter == nil || $0.entry.name.contains(filter!) },
+    outputs += view.gradientOutputs(tensors.filter { filter == nil || $0.entry.name.contains(filter!) }, of: tensors,
                                     globalNorm: report.gradientNorm, clip: settings.gradientClip,
                                     scale: report.clipScale)
     outputs += view.adamOutputs(step, elements: elements, chosen: chosen)
