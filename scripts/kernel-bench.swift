@@ -1,6 +1,7 @@
 // Micro benchmark of the CPU backend kernels at the `small` training shapes and GPT-2 124M
 // decode shapes (not a test; run through scripts/kernel-bench.sh). Prints ms per call.
-// Modes: train, decode, gemv / gemm (BLAS threading variants), interleave, bw (DRAM bandwidth).
+// Modes: train, decode, prefill (small-M matmuls), gemv / gemm / smallm / interleave (BLAS variants),
+// bw / bw2 (DRAM read bandwidth, dot-product streams).
 import Foundation
 import MiniGPT
 import CBLAS
@@ -207,4 +208,65 @@ if mode == "interleave" {
     _ = time("[\(round)] blas 2 threads + gelu x2") { blas2(); gelu() }
     _ = time("[\(round)] split 2 + gelu x2") { split2(); gelu() }
   }
+}
+if mode == "prefill" {
+  // gpt2 prompt of M tokens: small-M matmuls read every weight once, like decode.
+  let C = 768, V = 50257, L = 12
+  for M in [1, 2, 4, 8, 16, 17, 64] {
+    var total = 0.0
+    for (Cin, OC) in [(C, 3 * C), (C, C), (C, 4 * C), (4 * C, C)] {
+      let ws = (0..<L).map { _ in rand([OC, Cin], std: 0.02) }
+      let x = rand([M, Cin]), bias = rand([OC]), o = zeros([M, OC])
+      var i = 0
+      total += Double(L) * time("M=\(M) matmul \(Cin)->\(OC)", reps: 24) { be.matmulForward(out: o, inp: x, weight: ws[i % L], bias: bias, N: M, C: Cin, OC: OC); i += 1 }
+    }
+    let wte = rand([V, C], std: 0.02), x = rand([M, C]), logits = zeros([M, V])
+    total += time("M=\(M) lm head", reps: 5) { be.matmulForward(out: logits, inp: x, weight: wte, bias: nil, N: M, C: C, OC: V) }
+    print("M=\(M): all matmuls of one forward \(total) ms")
+  }
+}
+if mode == "smallm" {
+  let C = 768, V = 50257
+  let wte = rand([V, C], std: 0.02)
+  openblas_set_num_threads(Int32(threads))
+  for M in [2, 4, 16, 64] {
+    let x = rand([M, C]), out = zeros([M, V]), outT = zeros([V, M])
+    _ = time("M=\(M) sgemm x·Wᵀ (current)", reps: 5) {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(M), Int32(V), Int32(C), 1, x.hostPointer, Int32(C), wte.hostPointer, Int32(C), 0, out.hostPointer, Int32(V)) }
+    _ = time("M=\(M) sgemm W·xᵀ → (V,M)", reps: 5) {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(V), Int32(M), Int32(C), 1, wte.hostPointer, Int32(C), x.hostPointer, Int32(C), 0, outT.hostPointer, Int32(M)) }
+  }
+}
+if mode == "bw2" {
+  let V = 50257, C = 768, n = V * C
+  let big = rand([n]), x = rand([C]), y = zeros([V])
+  let w = big.hostPointer, xp = x.hostPointer, yp = y.hostPointer
+  func report(_ ms: Double) { print(String(format: "    %.1f GB/s", Double(n * 4) / ms / 1e6)) }
+  report(time("sumOfSquares", reps: 10) { _ = be.sumOfSquares(big) })
+  report(time("dot rows one at a time", reps: 10) {
+    for r in 0..<V {
+      var acc = SIMD16<Float>()
+      var k = 0
+      while k + 16 <= C { acc = acc.addingProduct(UnsafeRawPointer(w + r * C + k).loadUnaligned(as: SIMD16<Float>.self), UnsafeRawPointer(xp + k).loadUnaligned(as: SIMD16<Float>.self)); k += 16 }
+      yp[r] = acc.sum()
+    }
+  })
+  report(time("dot rows, 4 accumulators per row", reps: 10) {
+    for r in 0..<V {
+      var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
+      var k = 0
+      let row = w + r * C
+      while k + 64 <= C {
+        a0 = a0.addingProduct(UnsafeRawPointer(row + k).loadUnaligned(as: SIMD16<Float>.self), UnsafeRawPointer(xp + k).loadUnaligned(as: SIMD16<Float>.self))
+        a1 = a1.addingProduct(UnsafeRawPointer(row + k + 16).loadUnaligned(as: SIMD16<Float>.self), UnsafeRawPointer(xp + k + 16).loadUnaligned(as: SIMD16<Float>.self))
+        a2 = a2.addingProduct(UnsafeRawPointer(row + k + 32).loadUnaligned(as: SIMD16<Float>.self), UnsafeRawPointer(xp + k + 32).loadUnaligned(as: SIMD16<Float>.self))
+        a3 = a3.addingProduct(UnsafeRawPointer(row + k + 48).loadUnaligned(as: SIMD16<Float>.self), UnsafeRawPointer(xp + k + 48).loadUnaligned(as: SIMD16<Float>.self))
+        k += 64
+      }
+      yp[r] = (a0 + a1 + a2 + a3).sum()
+    }
+  })
+  openblas_set_num_threads(1)
+  report(time("sgemv", reps: 10) { cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(V), Int32(C), 1, w, Int32(C), xp, 1, 0, yp, 1) })
+  report(time("sdot over all (1 stream)", reps: 10) { _ = cblas_sdot(Int32(n), w, 1, w, 1) })
 }

@@ -103,12 +103,14 @@ struct BackendConformanceTests {
     }
   }
 
-  // N = 1 takes the matrix-vector path; OC = 1100 splits it into row blocks on 2 threads.
+  // N = 1 takes the CPU matrix-vector path (OC = 1100 splits it over 2 threads), N ≤ 16 the
+  // skinny SIMD kernel (odd N and OC leave remainders to its 2 × 2 blocks), N = 17 sgemm again.
   @Test(arguments: conformanceBackends(), [true, false])
   func matmul(_ factory: BackendFactory, withBias: Bool) throws {
     guard let backend = try factory.make() else { return }
     let s = Twins(backend, seed: withBias ? 102 : 103)
-    for (N, C, OC) in [(5, 20, 17), (1, 37, 53), (1, 24, 1100), (64, 48, 96), (130, 33, 71)] {
+    let shapes = [(5, 20, 17), (1, 37, 53), (1, 24, 1100), (3, 37, 1030), (16, 48, 7), (2, 40, 3), (17, 20, 9), (64, 48, 96), (130, 33, 71)]
+    for (N, C, OC) in shapes {
       let inp = try s.random([N, C]), weight = try s.random([OC, C]), out = try s.zeros([N, OC])
       let bias = withBias ? try s.random([OC]) : nil
       s.ref.matmulForward(out: out.ref, inp: inp.ref, weight: weight.ref, bias: bias?.ref, N: N, C: C, OC: OC)

@@ -11,6 +11,9 @@ import Accelerate
 import CBLAS
 #endif
 
+/// Kernels run synchronously on the calling thread plus up to `threads` workers. OpenBLAS's
+/// thread count is process-wide, so every kernel sets it before its BLAS calls: several
+/// CPUBackends (say 1 and 2 threads in one test run) stay correct side by side.
 public final class CPUBackend: Backend {
   /// Cores used by BLAS and by the kernels' parallel loops.
   public let threads: Int
@@ -38,6 +41,7 @@ public final class CPUBackend: Backend {
 
   public func write(_ values: [Float], to tensor: Tensor) {
     precondition(values.count == tensor.count, "write of \(values.count) values into \(tensor.shape)")
+    guard !values.isEmpty else { return }
     values.withUnsafeBufferPointer { tensor.hostPointer.update(from: $0.baseAddress!, count: values.count) }
   }
 
