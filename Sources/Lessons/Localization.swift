@@ -414,8 +414,8 @@ public enum Phrase: String, CaseIterable, Sendable {
       return ("The price is memory: each position keeps a key vector and a value vector in each of the {0} layers, {1} numbers each at 4 bytes — {2} bytes per position. After this generation the cache holds {3} positions, {4}; the full context of {5} positions would need {6}.",
               "O preço é memória: cada posição guarda um vetor de chave e um de valor em cada uma das {0} camadas, {1} números cada, a 4 bytes — {2} bytes por posição. Depois desta geração o cache guarda {3} posições, {4}; o contexto inteiro de {5} posições precisaria de {6}.")
     case .backendsNoGPU:
-      return ("No Vulkan GPU here: {0}. This comparison uses the {1} backend instead, so the lesson still runs; install a GPU driver, or mesa-vulkan-drivers for the software one, to see the GPU.",
-              "Sem GPU Vulkan aqui: {0}. Esta comparação usa o backend {1} no lugar, então a lição ainda roda; instale um driver de GPU, ou mesa-vulkan-drivers para o de software, para ver a GPU.")
+      return ("No Vulkan GPU here — {0}. This comparison uses the {1} backend instead, so the lesson still runs.",
+              "Sem GPU Vulkan aqui — {0}. Esta comparação usa o backend {1} no lugar, então a lição ainda roda.")
     case .stepTime: return ("step time", "tempo do passo")
     case .timeRatio: return ("time ratio (second / first)", "razão de tempo (segundo / primeiro)")
     case .cpuBackend: return ("CPU", "CPU")
