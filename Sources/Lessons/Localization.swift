@@ -50,14 +50,14 @@ public enum Phrase: String, CaseIterable, Sendable {
   case seed, lossCurveTitle, step, lossLabel, trainBatchSeries, trainSeries, validationSeries
   case validationTableTitle, perplexity, trainLossFell, trainValidation, trainValidationWorse, trainOverfitting
   case trainStillLearning, trainPlateau, trainGap, tokensPerSecond, samplingTitle, temperature, greedy
-  case promptTokens, newTokens, drawn, generateStepTitle, token, modelProbability, sampledProbability
+  case promptTokens, newTokens, drawn, generateStepTitle, generateStepTitleKept, token, modelProbability, sampledProbability
   case generateGreedy, generateTemperatureSharper, generateTemperatureFlatter, generateTopK, generateTopP
   case generateNoFilter, generatedTitle, generateResult, generateLeastLikely, kvCacheTitle, positionsCached
   case bytesPerPosition, bytesFilled, bytesCapacity, generateCache, withCache, withoutCache, measuredSpeedup
   case kvIdentical, kvDifferent, kvWorkTitle, positions, rowsWithout, rowsWith, macsWithout, macsWith
   case kvChartTitle, macsMillions, kvWork, kvBytes, backendsNoGPU, stepTime, timeRatio, cpuBackend
   case referenceBackend, vulkanBackend, backendsSummaryTitle, largestDifference, gradients, weightsAfterStep
-  case backendsTensorTitle, backendsSame, backendsGradients, backendsWhy, backendsSoftware, backendsAdamAmplifies
+  case backendsTensorTitle, backendsSame, backendsSameLoss, backendsGradients, backendsWhy, backendsSoftware, backendsAdamAmplifies
 
   private var translations: (english: String, portuguese: String) {
     switch self {
@@ -347,6 +347,9 @@ public enum Phrase: String, CaseIterable, Sendable {
     case .newTokens: return ("new tokens", "tokens novos")
     case .drawn: return ("drawn", "sorteado")
     case .generateStepTitle: return ("Step {0}: the token after «{1}»", "Passo {0}: o token depois de «{1}»")
+    case .generateStepTitleKept:
+      return ("Step {0}: the token after «{1}» — {2} of {3} tokens can be drawn",
+              "Passo {0}: o token depois de «{1}» — {2} de {3} tokens podem ser sorteados")
     case .token: return ("token", "token")
     case .modelProbability: return ("model p", "p do modelo")
     case .sampledProbability: return ("sampled p", "p amostrada")
@@ -411,8 +414,8 @@ public enum Phrase: String, CaseIterable, Sendable {
       return ("The price is memory: each position keeps a key vector and a value vector in each of the {0} layers, {1} numbers each at 4 bytes — {2} bytes per position. After this generation the cache holds {3} positions, {4}; the full context of {5} positions would need {6}.",
               "O preço é memória: cada posição guarda um vetor de chave e um de valor em cada uma das {0} camadas, {1} números cada, a 4 bytes — {2} bytes por posição. Depois desta geração o cache guarda {3} posições, {4}; o contexto inteiro de {5} posições precisaria de {6}.")
     case .backendsNoGPU:
-      return ("No Vulkan GPU here: {0}. This comparison uses the {1} backend instead, so the lesson still runs; install a GPU driver, or mesa-vulkan-drivers for the software one, to see the GPU.",
-              "Sem GPU Vulkan aqui: {0}. Esta comparação usa o backend {1} no lugar, então a lição ainda roda; instale um driver de GPU, ou mesa-vulkan-drivers para o de software, para ver a GPU.")
+      return ("No Vulkan GPU here — {0}. This comparison uses the {1} backend instead, so the lesson still runs.",
+              "Sem GPU Vulkan aqui — {0}. Esta comparação usa o backend {1} no lugar, então a lição ainda roda.")
     case .stepTime: return ("step time", "tempo do passo")
     case .timeRatio: return ("time ratio (second / first)", "razão de tempo (segundo / primeiro)")
     case .cpuBackend: return ("CPU", "CPU")
@@ -430,6 +433,9 @@ public enum Phrase: String, CaseIterable, Sendable {
     case .backendsSame:
       return ("{0} and {1} start from the same weights and the same batch of {2} tokens. Their losses are {3} and {4}: a difference of **{5}**.",
               "{0} e {1} partem dos mesmos pesos e do mesmo lote de {2} tokens. Suas perdas são {3} e {4}: uma diferença de **{5}**.")
+    case .backendsSameLoss:
+      return ("{0} and {1} start from the same weights and the same batch of {2} tokens. Their losses are equal, **{3}**: the loss is a mean over all positions, and here the two means round to the same float32 number.",
+              "{0} e {1} partem dos mesmos pesos e do mesmo lote de {2} tokens. Suas perdas são iguais, **{3}**: a perda é uma média sobre todas as posições, e aqui as duas médias arredondam para o mesmo número float32.")
     case .backendsGradients:
       return ("The largest gradient difference is **{0}**, where the largest gradient is {1}; after the AdamW step the weights differ by at most **{2}**. The two agree to about {3} significant digits.",
               "A maior diferença de gradiente é **{0}**, sendo o maior gradiente {1}; depois do passo do AdamW os pesos diferem no máximo **{2}**. Os dois concordam em cerca de {3} algarismos significativos.")

@@ -79,16 +79,32 @@ struct TrainingBatch {
   let T: Int
 
   /// B random windows from `ids`. T is cut to what the text and the model's context allow.
-  init(ids: [Int32], B: Int, T requested: Int, contextLength: Int, random: inout SplitMix64) throws {
+  init(ids: [Int32], B: Int, T requested: Int, config: GPTConfiguration, random: inout SplitMix64) throws {
+    let contextLength = config.contextLength
     guard ids.count >= 2 else {
       throw LessonError.directiveFailed(
         "the text gives \(ids.count) token\(ids.count == 1 ? "" : "s"); a training batch needs at least 2 (an input and its next token)")
     }
     let T = min(requested, ids.count - 1, contextLength)
+    try Self.checkMemory(config: config, B: B, T: T)
     let data = try TokenDataset(tokens: ids, validationFraction: 0, sequenceLength: T)
     (inputs, targets) = data.randomBatch(.train, B: B, T: T, rng: &random)
     self.B = B
     self.T = T
+  }
+
+  /// The most floats a training batch may need for its activations (and as many again for their
+  /// gradients): 2 GiB of float32. A batch beyond it is refused before anything is allocated.
+  static let maximumActivationFloats = 1 << 29
+
+  /// Refuses a batch whose activations would not fit, with the numbers, instead of failing to allocate.
+  static func checkMemory(config: GPTConfiguration, B: Int, T: Int) throws {
+    let floats = ActivationLayout(config, B: B, T: T).totalCount
+    guard floats <= maximumActivationFloats / 2 else {
+      throw LessonError.directiveFailed(
+        "a batch of \(B) × \(T) tokens needs \(floats) floats of activations for this model (and as many for their "
+          + "gradients), more than the \(maximumActivationFloats / 2) allowed: use a smaller ':batch:' or ':seq:'")
+    }
   }
 
   /// Row `row` of the inputs as ids.

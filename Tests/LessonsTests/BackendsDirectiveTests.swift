@@ -42,7 +42,7 @@ import Testing
       #expect(result.number("loss_difference")! <= 1e-4 * result.number("loss")!)
     } else {
       #expect(result.text("compared") == "reference" && result.number("gpu_available") == 0)
-      #expect(result.warnings.first?.hasPrefix("No Vulkan GPU here: ") == true)
+      #expect(result.warnings.first?.hasPrefix("No Vulkan GPU here — ") == true)
     }
   }
 

@@ -105,6 +105,18 @@ import Testing
     #expect(result.explanations.contains { $0.contains("overfitting") })
   }
 
+  @Test func aBatchTooLargeIsRefusedBeforeAllocating() throws {
+    // 256 × 4096 tokens: the attention scores alone are 256·4·4096² ≈ 1.7e10 floats.
+    let model = "```{model}\n:vocab: 300\n:context: 4096\n:width: 16\n:layers: 1\n:heads: 4\n```\n"
+    do {
+      _ = try runKeepingSession(model + "```{train}\n:text: \(trainingText)\n:batch: 256\n:seq: 4096\n```\n")
+      Issue.record("expected the batch to be refused")
+    } catch LessonError.directiveFailed(let message) {
+      #expect(message.hasPrefix("a batch of 256 × 4096 tokens needs "))
+      #expect(message.hasSuffix("more than the 268435456 allowed: use a smaller ':batch:' or ':seq:'"))
+    }
+  }
+
   @Test func aTextTooShortForValidationIsAClearError() {
     #expect(throws: LessonError.directiveFailed(
       "invalid tokens: the validation part has 1 tokens; at least 9 are needed (use a larger corpus or shorter sequences) — the text has 12 tokens")) {

@@ -66,7 +66,7 @@ public struct BackendsDirective: Directive {
   public func run(_ session: Session) throws -> [Output] {
     let model = try session.model()
     let ids = try text.tokens(session, model: model, directive: Self.name)
-    let batch = try TrainingBatch(ids: ids, B: self.batch, T: seq, contextLength: model.config.contextLength,
+    let batch = try TrainingBatch(ids: ids, B: self.batch, T: seq, config: model.config,
                                   random: &session.random)
     session.lastBatch = batch.rows
     let language = session.language

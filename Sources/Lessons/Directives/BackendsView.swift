@@ -61,10 +61,14 @@ struct StepComparison {
     let digits = relative > 0 ? min(7, Int((-log10(relative)).rounded(.down))) : 7
     var outputs: [Output] = [
       .table(summary), .table(perTensor),
-      .explanation(Phrase.backendsSame.richText(language, [
-        TextSpan(labels.0), TextSpan(labels.1), TextSpan("\(batch.B) × \(batch.T)"),
-        TextSpan(loss.string(for: a.loss)), TextSpan(loss.string(for: b.loss)), TextSpan(sci(lossDifference)),
-      ])),
+      a.loss == b.loss
+        ? .explanation(Phrase.backendsSameLoss.richText(language, [
+          TextSpan(labels.0), TextSpan(labels.1), TextSpan("\(batch.B) × \(batch.T)"), TextSpan(loss.string(for: a.loss)),
+        ]))
+        : .explanation(Phrase.backendsSame.richText(language, [
+          TextSpan(labels.0), TextSpan(labels.1), TextSpan("\(batch.B) × \(batch.T)"),
+          TextSpan(loss.string(for: a.loss)), TextSpan(loss.string(for: b.loss)), TextSpan(sci(lossDifference)),
+        ])),
       .explanation(Phrase.backendsGradients.richText(language, [
         TextSpan(sci(gradientDifference)), TextSpan(sci(largestGradient)), TextSpan(sci(parameterDifference)),
         TextSpan(String(digits)),

@@ -116,7 +116,7 @@ public struct GenerateDirective: Directive {
     session.report("kept", first.kept)
     session.report("cache_bytes", cache.filledBytes)
 
-    let view = GenerateView(language: session.language, sampling: sampling, seed: seed,
+    let view = GenerateView(language: session.language, sampling: sampling, seed: seed, vocabularySize: V,
                             pieces: { visiblePieces($0, tokenizer) })
     var outputs = view.setup(promptTokens: promptIDs.count, steps: steps)
     for (index, step) in record.prefix(detail).enumerated() {

@@ -8,6 +8,7 @@ struct GenerateView {
   let language: LessonLanguage
   let sampling: SamplingSettings
   let seed: UInt64
+  let vocabularySize: Int
   let pieces: ([Int]) -> [String]
 
   private func word(_ phrase: Phrase, _ arguments: String...) -> String { phrase.text(language, arguments) }
@@ -37,7 +38,10 @@ struct GenerateView {
        probability(c.sampledProbability), c.id == step.chosen.id ? "◀ " + word(.drawn) : ""]
     }
     return .table(Table(
-      title: word(.generateStepTitle, String(index + 1), (step.context.count > 4 ? "…" : "") + tail),
+      title: step.kept < vocabularySize
+        ? word(.generateStepTitleKept, String(index + 1), (step.context.count > 4 ? "…" : "") + tail, String(step.kept),
+               String(vocabularySize))
+        : word(.generateStepTitle, String(index + 1), (step.context.count > 4 ? "…" : "") + tail),
       headers: [word(.token), "id", "logit", word(.modelProbability), word(.sampledProbability), ""],
       rows: rows, alignments: [.left, .right, .right, .right, .right, .left],
       barValues: shown.map { Double($0.sampledProbability) }))
@@ -84,7 +88,7 @@ struct GenerateView {
   }
 
   func result(prompt: [Int], record: [GenerateDirective.Step], text: String) -> [Output] {
-    let promptPieces = pieces(prompt).map { TokenPiece(text: $0) }
+    let promptPieces = zip(prompt, pieces(prompt)).map { TokenPiece(text: $0.1, id: $0.0) }
     let generated = record.map { step in
       TokenPiece(text: pieces([Int(step.chosen.id)]).first ?? "", id: Int(step.chosen.id),
                  value: step.chosen.sampledProbability, highlighted: true)

@@ -83,20 +83,18 @@ public struct KVCacheDirective: Directive {
 
     let language = session.language
     func word(_ phrase: Phrase) -> String { phrase.text(language, []) }
-    let pieces = visiblePieces(promptIDs.map(Int.init) + cached.tokens.map(Int.init), tokenizer)
     let P = promptIDs.count
-    var outputs: [Output] = [
-      .tokenStrip(TokenStrip(title: word(.withCache), pieces: pieces.enumerated().map {
-        TokenPiece(text: $0.element, highlighted: $0.offset >= P)
-      })),
-    ]
+    func strip(_ title: Phrase, _ generated: [Int32]) -> Output {
+      let ids = promptIDs.map(Int.init) + generated.map(Int.init)
+      return .tokenStrip(TokenStrip(title: word(title), pieces: zip(ids, visiblePieces(ids, tokenizer)).enumerated().map {
+        TokenPiece(text: $0.element.1, id: $0.element.0, highlighted: $0.offset >= P)
+      }))
+    }
+    var outputs: [Output] = [strip(.withCache, cached.tokens)]
     if identical {
       outputs.append(.explanation(Phrase.kvIdentical.richText(language, [TextSpan(String(steps))])))
     } else {
-      let withoutPieces = visiblePieces(promptIDs.map(Int.init) + uncached.tokens.map(Int.init), tokenizer)
-      outputs.append(.tokenStrip(TokenStrip(title: word(.withoutCache), pieces: withoutPieces.enumerated().map {
-        TokenPiece(text: $0.element, highlighted: $0.offset >= P)
-      })))
+      outputs.append(strip(.withoutCache, uncached.tokens))
       outputs.append(.warning(Phrase.kvDifferent.richText(language, [TextSpan(String(firstDifference! + 1))])))
     }
     outputs += work.outputs(language)

@@ -73,6 +73,7 @@ public struct TrainDirective: Directive {
     let model = try session.model()
     let ids = try text.tokens(session, model: model, directive: Self.name)
     let T = min(seq, model.config.contextLength)
+    try TrainingBatch.checkMemory(config: model.config, B: batch, T: T)
     let data: TokenDataset
     do {
       data = try TokenDataset(tokens: ids, validationFraction: validation, sequenceLength: T)

@@ -64,7 +64,7 @@ public struct TrainStepDirective: Directive {
       throw LessonError.directiveFailed("the model has no tensor '\(parameterName)' for ':param:' (\(Self.nameHint(model)))")
     }
     let ids = try text.tokens(session, model: model, directive: Self.name)
-    let batch = try TrainingBatch(ids: ids, B: self.batch, T: seq, contextLength: model.config.contextLength,
+    let batch = try TrainingBatch(ids: ids, B: self.batch, T: seq, config: model.config,
                                   random: &session.random)
     session.lastBatch = batch.rows
     let settings = AdamWSettings(weightDecay: weightDecay, gradientClip: clip > 0 ? clip : nil)
@@ -106,7 +106,7 @@ public struct TrainStepDirective: Directive {
     let view = TrainStepView(language: session.language, model: model, batch: batch,
                              pieces: { visiblePieces($0, tokenizer) })
     var outputs = view.batchOutputs(lossBefore: lossBefore, settings: settings, learningRate: learningRate)
-    outputs += view.gradientOutputs(tensors.filter { filter == nil || $0.entry.name.contains(filter!) },
+    outputs += view.gradientOutputs(tensors.filter { filter == nil || $0.entry.name.contains(filter!) }, of: tensors,
                                     globalNorm: report.gradientNorm, clip: settings.gradientClip,
                                     scale: report.clipScale)
     outputs += view.adamOutputs(step, elements: elements, chosen: chosen)

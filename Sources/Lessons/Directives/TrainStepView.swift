@@ -43,18 +43,19 @@ struct TrainStepView {
     ]
   }
 
-  func gradientOutputs(_ tensors: [TensorNorms], globalNorm: Float, clip: Float?, scale: Float) -> [Output] {
-    guard !tensors.isEmpty else { return [] }
+  /// The table shows `shown` (a `:filter:` may hide some); the explanation speaks of all tensors.
+  func gradientOutputs(_ shown: [TensorNorms], of tensors: [TensorNorms], globalNorm: Float, clip: Float?,
+                       scale: Float) -> [Output] {
     let table = Table(
       title: word(.trainStepGradientTitle),
       headers: [word(.tensor), word(.shape), "‖θ‖", "‖g‖", "‖Δθ‖ / ‖θ‖"],
-      rows: tensors.map { t in
+      rows: shown.map { t in
         [t.entry.name, t.entry.shape.map(String.init).joined(separator: "×"), Self.fixed(t.parameterNorm, 3),
          Self.sci(t.gradientNorm), t.updateRatio.map(Self.sci) ?? "—"]
       },
       alignments: [.left, .right, .right, .right, .right],
-      barValues: tensors.map(\.gradientNorm))
-    var outputs: [Output] = [.table(table)]
+      barValues: shown.map(\.gradientNorm))
+    var outputs: [Output] = shown.isEmpty ? [] : [.table(table)]
     if let clip, scale < 1 {
       outputs.append(say(.trainStepClipped, TextSpan(Self.fixed(globalNorm, 4)), TextSpan(Self.fixed(clip, 2)),
                          TextSpan(Self.fixed(scale, 4))))
