@@ -22,10 +22,12 @@ test: bootstrap
 	MINIGPT_VULKAN_VALIDATION=1 $(SWIFT) test 2>&1 | tee .build-test.log; test $${PIPESTATUS[0]} -eq 0
 	$(SWIFT) build -c release --product minigpt-lessons
 	$(BIN) check lessons/
+	$(BIN) check --lang pt-BR lessons/
 	@scripts/test_summary.sh .build-test.log
 
 check: build
 	$(BIN) check lessons/
+	$(BIN) check --lang pt-BR lessons/
 
 bench: build
 	$(BIN) bench --config tiny --mode train --threads 2

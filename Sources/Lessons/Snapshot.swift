@@ -24,11 +24,13 @@ public struct Snapshot: Codable, Equatable {
     }
   }
 
-  /// `lessons/.snapshots/03-attention.json` for `lessons/03-attention.md`.
-  public static func url(forLessonAt path: String) -> URL {
+  /// `lessons/.snapshots/03-attention.json` for `lessons/03-attention.md` in English, and
+  /// `03-attention.pt-BR.json` in Portuguese: the explanations are part of what is compared.
+  public static func url(forLessonAt path: String, language: LessonLanguage = .english) -> URL {
     let lesson = URL(fileURLWithPath: path)
+    let suffix = language == .english ? "" : "." + language.rawValue
     return lesson.deletingLastPathComponent().appendingPathComponent(".snapshots")
-      .appendingPathComponent(lesson.deletingPathExtension().lastPathComponent + ".json")
+      .appendingPathComponent(lesson.deletingPathExtension().lastPathComponent + suffix + ".json")
   }
 
   /// The recorded snapshot, or nil if none was recorded. A corrupt file is an error, never trusted.
@@ -49,7 +51,7 @@ public struct Snapshot: Codable, Equatable {
     return data
   }
 
-  public func save(to url: URL) throws { try AtomicFile.write(try encoded(), to: url) }
+  public func save(to url: URL) throws { try LessonFileWriter.write(try encoded(), to: url) }
 }
 
 public struct SnapshotTolerance: Sendable {

@@ -37,7 +37,7 @@ enum HTMLPage {
     caption, figcaption, .caption { font-weight: 600; text-align: left; margin: .3rem 0; }
     figure { margin: 1rem 0; }
     table.data th, table.data td { padding: .2rem .6rem; border-bottom: 1px solid var(--line); text-align: left; }
-    table.data .r { text-align: right; font-variant-numeric: tabular-nums; }
+    table.data .r { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
     table.data .c { text-align: center; }
     td.bar { min-width: 8rem; }
     td.bar span { display: block; height: .8em; background: var(--accent); border-radius: 2px; }

@@ -50,7 +50,7 @@ struct CheckCommand: ParsableCommand {
       var problems = result.failures
       var notes: [String] = []
       let snapshot = Snapshot(of: result)
-      let snapshotURL = Snapshot.url(forLessonAt: file)
+      let snapshotURL = Snapshot.url(forLessonAt: file, language: result.lesson.language)
       do {
         if update {
           if problems.isEmpty {

@@ -52,7 +52,7 @@ struct RenderCommand: ParsableCommand {
       indexLanguage = indexLanguage ?? result.lesson.language
       let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent + ".html"
       do {
-        try AtomicFile.write(renderer.render(result.lesson), to: outFolder.appendingPathComponent(name))
+        try LessonFileWriter.write(renderer.render(result.lesson), to: outFolder.appendingPathComponent(name))
       } catch {
         LessonCLI.printError(String(describing: error))
         throw LessonCLI.unwritable
@@ -68,7 +68,7 @@ struct RenderCommand: ParsableCommand {
       let index = renderer.index(entries: entries, language: indexLanguage ?? .english)
       let url = outFolder.appendingPathComponent("index.html")
       do {
-        try AtomicFile.write(index, to: url)
+        try LessonFileWriter.write(index, to: url)
       } catch {
         LessonCLI.printError(String(describing: error))
         throw LessonCLI.unwritable

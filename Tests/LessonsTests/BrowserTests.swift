@@ -15,7 +15,7 @@ let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr
   func renderedLessonLoadsWithoutErrors() throws {
     let folder = temporaryFolder()
     let page = folder.appendingPathComponent("showcase.html")
-    try AtomicFile.write(HTMLRenderer().render(try runShowcase()), to: page)
+    try LessonFileWriter.write(HTMLRenderer().render(try runShowcase()), to: page)
 
     let process = Process()
     process.executableURL = URL(fileURLWithPath: chromium!)

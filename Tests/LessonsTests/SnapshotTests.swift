@@ -83,6 +83,8 @@ import Testing
     let lessonPath = folder.appendingPathComponent("03-attention.md").path
     let url = Snapshot.url(forLessonAt: lessonPath)
     #expect(url.path == folder.appendingPathComponent(".snapshots/03-attention.json").path)
+    #expect(Snapshot.url(forLessonAt: lessonPath, language: .brazilianPortuguese).path
+            == folder.appendingPathComponent(".snapshots/03-attention.pt-BR.json").path)
     #expect(try Snapshot.load(from: url, shownAs: "s.json") == nil)
     let snapshot = Snapshot(of: try run("```{fake} a\n:mode: all\n```\n"))
     try snapshot.save(to: url)

@@ -17,7 +17,9 @@ extension CPUBackend {
     let o = out.hostPointer, x = inp.hostPointer, w = weight.hostPointer
     if N <= skinnyMatmulMaxRows {
       let bp = bias?.hostPointer
-      parallelFor(OC, grain: 128) { rows in
+      // A chunk must stream about 1 MB of weights to pay for waking a second thread (~10–20 µs):
+      // small layers of small models run on one core, large ones (LM heads, GPT-2) on all.
+      parallelFor(OC, grain: max(128, (1 << 18) / max(C, 1))) { rows in
         skinnyMatmul(out: o, inp: x, weight: w, bias: bp, N: N, C: C, OC: OC, outputs: rows)
       }
       return

@@ -1,9 +1,9 @@
-// SHA-256 (FIPS 180-4 §6.2), for the cache keys of trained models: the name of a cached file is the
-// hash of everything that determines its contents. Foundation on Linux has no public SHA-256 and
+// SHA-256 (FIPS 180-4 §6.2), for the cache keys of trained models (the name of a cached file is the
+// hash of everything that determines its contents) and the shader-source check of the Vulkan backend. Foundation on Linux has no public SHA-256 and
 // the package has no crypto dependency; this is the standard's algorithm, checked in the tests
 // against the standard's own examples.
 
-struct SHA256 {
+public struct SHA256 {
   private static let k: [UInt32] = [
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
     0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -22,9 +22,9 @@ struct SHA256 {
   private var length: UInt64 = 0
   private var schedule = [UInt32](repeating: 0, count: 64)
 
-  init() { pending.reserveCapacity(128) }
+  public init() { pending.reserveCapacity(128) }
 
-  mutating func update(_ bytes: some Collection<UInt8>) {
+  public mutating func update(_ bytes: some Collection<UInt8>) {
     length &+= UInt64(bytes.count)
     var rest = bytes[...]
     // Fill a partial block first, then hash whole blocks straight from the input.
@@ -47,11 +47,11 @@ struct SHA256 {
     pending += whole[offset...]
   }
 
-  mutating func update(_ text: String) { update(Array(text.utf8)) }
+  public mutating func update(_ text: String) { update(Array(text.utf8)) }
 
   /// The digest as 64 lowercase hex digits. Padding: a 1 bit, zeros to 56 mod 64 bytes, then the
   /// message length in bits as a big-endian 64-bit number.
-  mutating func finalizeHex() -> String {
+  public mutating func finalizeHex() -> String {
     let bits = length &* 8
     var tail = pending + [0x80]
     while tail.count % 64 != 56 { tail.append(0) }
@@ -63,13 +63,13 @@ struct SHA256 {
     }.joined()
   }
 
-  static func hex(_ bytes: some Collection<UInt8>) -> String {
+  public static func hex(_ bytes: some Collection<UInt8>) -> String {
     var hash = SHA256()
     hash.update(bytes)
     return hash.finalizeHex()
   }
 
-  static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
+  public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
 
   private mutating func compress(_ block: ArraySlice<UInt8>) {
     @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
