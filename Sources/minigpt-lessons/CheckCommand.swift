@@ -24,13 +24,7 @@ struct CheckCommand: ParsableCommand {
   @OptionGroup var options: LessonOptions
 
   func run() throws {
-    let files: [String]
-    do {
-      files = try LessonFiles.find(path)
-    } catch {
-      LessonCLI.printError(String(describing: error))
-      throw LessonCLI.unreadable
-    }
+    let files = try LessonCLI.lessonFiles(path)
     var passed = 0
     var failed = 0
     var exitCode: ExitCode?

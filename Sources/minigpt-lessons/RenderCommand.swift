@@ -28,13 +28,7 @@ struct RenderCommand: ParsableCommand {
   @OptionGroup var options: LessonOptions
 
   func run() throws {
-    let files: [String]
-    do {
-      files = try LessonFiles.find(path)
-    } catch {
-      LessonCLI.printError(String(describing: error))
-      throw LessonCLI.unreadable
-    }
+    let files = try LessonCLI.lessonFiles(path)
     let renderer = HTMLRenderer(showTimings: timings)
     let outFolder = URL(fileURLWithPath: out, isDirectory: true)
     var entries: [IndexEntry] = []

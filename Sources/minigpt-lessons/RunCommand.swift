@@ -26,6 +26,16 @@ struct LessonOptions: ParsableArguments {
 
 /// Exit codes (sysexits.h) and shared helpers of the lesson commands.
 enum LessonCLI {
+  /// The lessons in a file or folder; an unreadable path is reported and exits with `unreadable`.
+  static func lessonFiles(_ path: String) throws -> [String] {
+    do {
+      return try LessonFiles.find(path)
+    } catch {
+      printError(String(describing: error))
+      throw unreadable
+    }
+  }
+
   /// A lesson ran but something failed: a directive error, an expectation, a snapshot.
   static let failed = ExitCode(1)
   /// A lesson has problems found before running (EX_DATAERR).
