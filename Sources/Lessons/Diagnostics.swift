@@ -18,7 +18,9 @@ public enum Diagnostics {
   }
 
   /// " (did you mean 'head'?)" or "" — ready to append to a message.
-  static func didYouMean(_ name: String, among candidates: [String], quote: (String) -> String = { "'\($0)'" })
+  static func didYouMean(
+    _ name: String, among candidates: [String], quote: (String) -> String = { "'\($0)'" }
+  )
     -> String
   {
     suggestion(for: name, among: candidates).map { " (did you mean \(quote($0))?)" } ?? ""

@@ -71,8 +71,10 @@ public struct OptionSpec: Sendable {
   public var isRequired: Bool
   public var help: String
 
-  public init(_ name: String, _ kind: Kind, default defaultValue: OptionValue? = nil,
-              required: Bool = false, help: String = "") {
+  public init(
+    _ name: String, _ kind: Kind, default defaultValue: OptionValue? = nil,
+    required: Bool = false, help: String = ""
+  ) {
     self.name = name
     self.kind = kind
     self.defaultValue = defaultValue
@@ -80,12 +82,16 @@ public struct OptionSpec: Sendable {
     self.help = help
   }
 
-  public static func int(_ name: String, default value: Int? = nil, in range: ClosedRange<Int>? = nil,
-                         help: String = "") -> OptionSpec {
+  public static func int(
+    _ name: String, default value: Int? = nil, in range: ClosedRange<Int>? = nil,
+    help: String = ""
+  ) -> OptionSpec {
     OptionSpec(name, .int(range), default: value.map(OptionValue.int), help: help)
   }
-  public static func float(_ name: String, default value: Double? = nil,
-                           in range: ClosedRange<Double>? = nil, help: String = "") -> OptionSpec {
+  public static func float(
+    _ name: String, default value: Double? = nil,
+    in range: ClosedRange<Double>? = nil, help: String = ""
+  ) -> OptionSpec {
     OptionSpec(name, .float(range), default: value.map(OptionValue.float), help: help)
   }
   public static func string(_ name: String, default value: String? = nil, help: String = "") -> OptionSpec {
@@ -94,12 +100,16 @@ public struct OptionSpec: Sendable {
   public static func bool(_ name: String, default value: Bool = false, help: String = "") -> OptionSpec {
     OptionSpec(name, .bool, default: .bool(value), help: help)
   }
-  public static func choice(_ name: String, _ choices: [String], default value: String? = nil,
-                            help: String = "") -> OptionSpec {
+  public static func choice(
+    _ name: String, _ choices: [String], default value: String? = nil,
+    help: String = ""
+  ) -> OptionSpec {
     OptionSpec(name, .choice(choices), default: value.map(OptionValue.string), help: help)
   }
-  public static func path(_ name: String, mustExist: Bool = true, required: Bool = false,
-                          help: String = "") -> OptionSpec {
+  public static func path(
+    _ name: String, mustExist: Bool = true, required: Bool = false,
+    help: String = ""
+  ) -> OptionSpec {
     OptionSpec(name, .path(mustExist: mustExist), required: required, help: help)
   }
 }
@@ -134,9 +144,11 @@ public struct Invocation: Sendable {
   /// The folder the lesson file lives in.
   public var lessonDirectory: URL
 
-  public init(name: String, arguments: String = "", body: String = "",
-              values: [String: OptionValue] = [:], location: SourceLocation,
-              lessonDirectory: URL) {
+  public init(
+    name: String, arguments: String = "", body: String = "",
+    values: [String: OptionValue] = [:], location: SourceLocation,
+    lessonDirectory: URL
+  ) {
     self.name = name
     self.arguments = arguments
     self.body = body

@@ -69,15 +69,19 @@ struct DirectiveSyntax: Equatable {
       arguments = String(trimmed).trimmingSpaces()
       argumentsColumn = infoColumn + info.distance(from: info.startIndex, to: trimmed.startIndex)
       if !Self.isValidName(name) {
-        problems.append(SyntaxProblem(line, nameColumn,
-          "'\(name)' is not a directive name (use letters, digits and '-', as in {train-step})"))
+        problems.append(
+          SyntaxProblem(
+            line, nameColumn,
+            "'\(name)' is not a directive name (use letters, digits and '-', as in {train-step})"))
       }
     } else {
       name = ""
       arguments = ""
       argumentsColumn = infoColumn
-      problems.append(SyntaxProblem(line, infoColumn,
-        "malformed directive fence '\(info)': expected '{name}' and optional arguments"))
+      problems.append(
+        SyntaxProblem(
+          line, infoColumn,
+          "malformed directive fence '\(info)': expected '{name}' and optional arguments"))
     }
 
     // :key: value lines, then the body.
@@ -91,8 +95,10 @@ struct DirectiveSyntax: Equatable {
       if let option = Self.option(lines[cursor], line: lineNumber, column: contentColumn) {
         options.append(option)
       } else {
-        problems.append(SyntaxProblem(lineNumber, contentColumn,
-          "malformed option line '\(lines[cursor])': expected ':name: value'"))
+        problems.append(
+          SyntaxProblem(
+            lineNumber, contentColumn,
+            "malformed option line '\(lines[cursor])': expected ':name: value'"))
       }
       cursor += 1
     }
@@ -114,8 +120,9 @@ struct DirectiveSyntax: Equatable {
     guard afterKey.isEmpty || afterKey.first == " " || afterKey.first == "\t" else { return nil }
     let valueStart = afterKey.firstIndex { $0 != " " && $0 != "\t" } ?? characters.count
     let value = String(characters[valueStart...]).trimmingSpaces()
-    return OptionSyntax(key: key, value: value, line: line, keyColumn: column,
-                        valueColumn: column + valueStart)
+    return OptionSyntax(
+      key: key, value: value, line: line, keyColumn: column,
+      valueColumn: column + valueStart)
   }
 
   /// Letters, digits, '-' and '_', starting with a letter.

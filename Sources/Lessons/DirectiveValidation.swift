@@ -55,13 +55,22 @@ struct DirectiveValidator {
       lessonDirectory: lessonDirectory)
     do {
       let directive = try type.init(invocation)
-      return (PreparedDirective(directive: directive, invocation: invocation,
-                                expectations: options.expectations, expectedError: options.expectedError,
-                                isSnapshotted: options.snapshot), [])
+      return (
+        PreparedDirective(
+          directive: directive, invocation: invocation,
+          expectations: options.expectations, expectedError: options.expectedError,
+          isSnapshotted: options.snapshot), []
+      )
     } catch let problem as ValidationProblem {
       let option = problem.option.flatMap { options.lines[$0] }
-      return (nil, [at(option?.line ?? syntax.line, option?.keyColumn ?? syntax.fenceColumn,
-                       "\(label): \(problem.message)")])
+      return (
+        nil,
+        [
+          at(
+            option?.line ?? syntax.line, option?.keyColumn ?? syntax.fenceColumn,
+            "\(label): \(problem.message)")
+        ]
+      )
     } catch {
       return (nil, [at(syntax.line, syntax.fenceColumn, "\(label): \(LessonError.message(for: error))")])
     }
@@ -83,16 +92,20 @@ struct DirectiveValidator {
     var problems: [Diagnostic] = []
     switch type.argument {
     case .none where !syntax.arguments.isEmpty:
-      problems.append(at(syntax.line, syntax.argumentsColumn,
-        "\(label) takes no arguments, found '\(syntax.arguments)'"))
+      problems.append(
+        at(
+          syntax.line, syntax.argumentsColumn,
+          "\(label) takes no arguments, found '\(syntax.arguments)'"))
     case .required(let what) where syntax.arguments.isEmpty:
       problems.append(at(syntax.line, syntax.nameColumn, "\(label) needs \(what) after its name on the fence line"))
     default: break
     }
     switch type.body {
     case .none where !syntax.body.trimmingSpaces().isEmpty:
-      problems.append(at(syntax.bodyLine, syntax.fenceColumn,
-        "\(label) takes no body; options are written ':name: value'"))
+      problems.append(
+        at(
+          syntax.bodyLine, syntax.fenceColumn,
+          "\(label) takes no body; options are written ':name: value'"))
     case .required where syntax.body.trimmingSpaces().isEmpty:
       problems.append(at(syntax.line, syntax.fenceColumn, "\(label) needs a body after its options"))
     default: break
@@ -101,7 +114,9 @@ struct DirectiveValidator {
   }
 
   /// Names, duplicates, types, ranges and paths of the option lines; defaults filled in.
-  private func checkOptions(_ type: any Directive.Type, _ syntax: DirectiveSyntax)
+  private func checkOptions(
+    _ type: any Directive.Type, _ syntax: DirectiveSyntax
+  )
     -> (CheckedOptions, [Diagnostic])
   {
     let label = "{\(syntax.name)}"
@@ -114,8 +129,10 @@ struct DirectiveValidator {
 
     for option in syntax.options {
       if option.key != CommonOption.expect, let first = checked.lines[option.key] {
-        problems.append(at(option.line, option.keyColumn,
-          "option '\(option.key)' is given twice for \(label) (first on line \(first.line))"))
+        problems.append(
+          at(
+            option.line, option.keyColumn,
+            "option '\(option.key)' is given twice for \(label) (first on line \(first.line))"))
         continue
       }
       checked.lines[option.key] = checked.lines[option.key] ?? option
@@ -131,9 +148,11 @@ struct DirectiveValidator {
           }
         }
       } else {
-        problems.append(at(option.line, option.keyColumn,
-          "unknown option '\(option.key)' for \(label)"
-            + Diagnostics.didYouMean(option.key, among: type.options.map(\.name) + allowedCommon)))
+        problems.append(
+          at(
+            option.line, option.keyColumn,
+            "unknown option '\(option.key)' for \(label)"
+              + Diagnostics.didYouMean(option.key, among: type.options.map(\.name) + allowedCommon)))
       }
     }
     for (option, spec) in pathOptions {
@@ -144,8 +163,10 @@ struct DirectiveValidator {
     }
     for spec in type.options where checked.values[spec.name] == nil && checked.lines[spec.name] == nil {
       if spec.isRequired {
-        problems.append(at(syntax.line, syntax.fenceColumn,
-          "\(label) needs the option ':\(spec.name): …'" + (spec.help.isEmpty ? "" : " (\(spec.help))")))
+        problems.append(
+          at(
+            syntax.line, syntax.fenceColumn,
+            "\(label) needs the option ':\(spec.name): …'" + (spec.help.isEmpty ? "" : " (\(spec.help))")))
       } else if let defaultValue = spec.defaultValue {
         checked.values[spec.name] = defaultValue
       }
@@ -154,7 +175,9 @@ struct DirectiveValidator {
   }
 
   /// :expect:, :expect-error:, :snapshot:, :allow-outside:.
-  private func commonOption(_ option: OptionSyntax, label: String, into checked: inout CheckedOptions)
+  private func commonOption(
+    _ option: OptionSyntax, label: String, into checked: inout CheckedOptions
+  )
     -> [Diagnostic]
   {
     switch option.key {
@@ -178,20 +201,26 @@ struct DirectiveValidator {
   }
 
   /// :expect: names must be results the directive reports, and not be combined with :expect-error:.
-  private func checkExpectations(_ type: any Directive.Type, _ syntax: DirectiveSyntax,
-                                 _ checked: CheckedOptions) -> [Diagnostic] {
+  private func checkExpectations(
+    _ type: any Directive.Type, _ syntax: DirectiveSyntax,
+    _ checked: CheckedOptions
+  ) -> [Diagnostic] {
     let label = "{\(syntax.name)}"
     let resultNames = type.results.map(\.name)
     var problems: [Diagnostic] = []
     for expectation in checked.expectations where !resultNames.contains(expectation.name) {
       let reports = resultNames.isEmpty ? "; it reports no results" : "; it reports " + resultNames.joined(separator: ", ")
       let hint = Diagnostics.didYouMean(expectation.name, among: resultNames)
-      problems.append(at(expectation.line, expectation.column,
-        "\(label) has no result '\(expectation.name)' to expect\(hint)\(reports)"))
+      problems.append(
+        at(
+          expectation.line, expectation.column,
+          "\(label) has no result '\(expectation.name)' to expect\(hint)\(reports)"))
     }
     if let expectedError = checked.expectedError, !checked.expectations.isEmpty {
-      problems.append(at(expectedError.line, syntax.fenceColumn,
-        "\(label) cannot both ':expect:' values and ':expect-error:' an error"))
+      problems.append(
+        at(
+          expectedError.line, syntax.fenceColumn,
+          "\(label) cannot both ':expect:' values and ':expect-error:' an error"))
     }
     return problems
   }
@@ -202,8 +231,9 @@ struct DirectiveValidator {
   }
 
   private func boolProblem(_ option: OptionSyntax, _ label: String) -> Diagnostic {
-    at(option.line, option.valueColumn,
-       "option '\(option.key)' of \(label) expects true or false, got '\(option.value)'")
+    at(
+      option.line, option.valueColumn,
+      "option '\(option.key)' of \(label) expects true or false, got '\(option.value)'")
   }
 
   private func parseBool(_ text: String) -> Bool? {
@@ -214,13 +244,17 @@ struct DirectiveValidator {
     }
   }
 
-  private func value(of option: OptionSyntax, spec: OptionSpec, label: String)
+  private func value(
+    of option: OptionSyntax, spec: OptionSpec, label: String
+  )
     -> Result<OptionValue, Diagnostic>
   {
     let text = option.value
     let name = "option '\(option.key)' of \(label)"
-    let here = { (message: String) in Result<OptionValue, Diagnostic>.failure(
-      at(option.line, option.valueColumn, message)) }
+    let here = { (message: String) in
+      Result<OptionValue, Diagnostic>.failure(
+        at(option.line, option.valueColumn, message))
+    }
     if text.isEmpty, spec.kind != .bool { return here("\(name) needs a value") }
     switch spec.kind {
     case .int(let range):
@@ -242,8 +276,9 @@ struct DirectiveValidator {
       return .success(.bool(flag))
     case .choice(let choices):
       guard choices.contains(text) else {
-        return here("\(name) must be one of \(choices.joined(separator: ", ")); got '\(text)'"
-                    + Diagnostics.didYouMean(text, among: choices))
+        return here(
+          "\(name) must be one of \(choices.joined(separator: ", ")); got '\(text)'"
+            + Diagnostics.didYouMean(text, among: choices))
       }
       return .success(.string(text))
     case .string:
@@ -253,19 +288,26 @@ struct DirectiveValidator {
     }
   }
 
-  private func pathValue(of option: OptionSyntax, spec: OptionSpec, label: String, allowOutside: Bool)
+  private func pathValue(
+    of option: OptionSyntax, spec: OptionSpec, label: String, allowOutside: Bool
+  )
     -> Result<OptionValue, Diagnostic>
   {
-    let here = { (message: String) in Result<OptionValue, Diagnostic>.failure(
-      at(option.line, option.valueColumn, message)) }
+    let here = { (message: String) in
+      Result<OptionValue, Diagnostic>.failure(
+        at(option.line, option.valueColumn, message))
+    }
     guard !option.value.isEmpty else { return here("option '\(option.key)' of \(label) needs a path") }
-    let url = (option.value.hasPrefix("/") ? URL(fileURLWithPath: option.value)
+    let url =
+      (option.value.hasPrefix("/")
+      ? URL(fileURLWithPath: option.value)
       : lessonDirectory.appendingPathComponent(option.value)).standardizedFileURL
     let root = lessonDirectory.standardizedFileURL.resolvingSymlinksInPath().path
     let resolved = url.resolvingSymlinksInPath().path
     if !allowOutside && !(resolved == root || resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/")) {
-      return here("path '\(option.value)' leaves the lesson's folder; "
-                  + "add ':allow-outside: true' if that is intended")
+      return here(
+        "path '\(option.value)' leaves the lesson's folder; "
+          + "add ':allow-outside: true' if that is intended")
     }
     if case .path(mustExist: true) = spec.kind, !FileManager.default.fileExists(atPath: url.path) {
       return here("file '\(option.value)' not found (paths are relative to the lesson's folder)")

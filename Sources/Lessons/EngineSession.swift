@@ -78,16 +78,19 @@ extension Session {
 /// Turning engine tensors into outputs: the first rows and columns, labelled.
 extension TensorPreview {
   /// A preview of `values` viewed as (rows, columns), at most `maxRows` × `maxColumns`.
-  public init(name: String, shape: [Int], values: [Float], rows: Int, columns: Int,
-              rowLabels: [String]? = nil, maxRows: Int = 8, maxColumns: Int = 8,
-              format: ValueFormat = .fixed(4), collapsed: Bool = false) {
+  public init(
+    name: String, shape: [Int], values: [Float], rows: Int, columns: Int,
+    rowLabels: [String]? = nil, maxRows: Int = 8, maxColumns: Int = 8,
+    format: ValueFormat = .fixed(4), collapsed: Bool = false
+  ) {
     let shownRows = min(rows, maxRows), shownColumns = min(columns, maxColumns)
     var matrix: [[Float]] = []
     for r in 0..<shownRows {
       matrix.append((0..<shownColumns).map { values[r * columns + $0] })
     }
-    self.init(name: name, shape: shape, values: matrix, rowLabels: rowLabels.map { Array($0.prefix(shownRows)) },
-              hiddenRows: rows - shownRows, hiddenColumns: columns - shownColumns, format: format,
-              collapsed: collapsed)
+    self.init(
+      name: name, shape: shape, values: matrix, rowLabels: rowLabels.map { Array($0.prefix(shownRows)) },
+      hiddenRows: rows - shownRows, hiddenColumns: columns - shownColumns, format: format,
+      collapsed: collapsed)
   }
 }

@@ -68,11 +68,15 @@ public struct ExpectedValue: Equatable, Sendable {
       if trimmed.isEmpty { continue }
       switch parseClause(trimmed) {
       case .success(let (name, check)):
-        expectations.append(ExpectedValue(name: name, check: check, text: trimmed, line: line,
-                                        column: clauseColumn))
+        expectations.append(
+          ExpectedValue(
+            name: name, check: check, text: trimmed, line: line,
+            column: clauseColumn))
       case .failure(let problem):
-        problems.append(SyntaxProblem(line, clauseColumn,
-          "cannot read expectation '\(trimmed)': \(problem.message) (write e.g. 'loss ≈ 8.3 ± 0.1')"))
+        problems.append(
+          SyntaxProblem(
+            line, clauseColumn,
+            "cannot read expectation '\(trimmed)': \(problem.message) (write e.g. 'loss ≈ 8.3 ± 0.1')"))
       }
     }
     return (expectations, problems)
@@ -83,7 +87,8 @@ public struct ExpectedValue: Equatable, Sendable {
   }
 
   private static func parseClause(_ clause: String) -> Result<(String, Check), ClauseProblem> {
-    let nameEnd = clause.firstIndex { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") }
+    let nameEnd =
+      clause.firstIndex { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") }
       ?? clause.endIndex
     let name = String(clause[..<nameEnd])
     guard !name.isEmpty else { return .failure(ClauseProblem(message: "it should start with a result name")) }

@@ -33,7 +33,8 @@ struct ForwardPass {
     }
     if let bad = ids.first(where: { $0 >= model.config.vocabSize }) {
       throw LessonError.directiveFailed(
-        "token id \(bad) has no row in this model's embedding (vocab_size \(model.config.vocabSize)): the tokenizer does not match the model")
+        "token id \(bad) has no row in this model's embedding (vocab_size \(model.config.vocabSize)): the tokenizer does not match the model"
+      )
     }
     try model.forward(tokens: ids.map { Int32($0) }, B: 1, T: ids.count)
     session.lastText = text

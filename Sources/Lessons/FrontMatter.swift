@@ -26,10 +26,12 @@ public struct FrontMatter: Equatable, Sendable {
     guard let first = lines.first, first.trimmingTrailingSpace() == "---" else {
       return (FrontMatter(), source, [])
     }
-    guard let end = lines.indices.dropFirst().first(where: { [lines] in
-      let line = lines[$0].trimmingTrailingSpace()
-      return line == "---" || line == "..."
-    }) else {
+    guard
+      let end = lines.indices.dropFirst().first(where: { [lines] in
+        let line = lines[$0].trimmingTrailingSpace()
+        return line == "---" || line == "..."
+      })
+    else {
       let problem = Diagnostic(
         .error, at: SourceLocation(path: path, line: 1),
         "front matter opened here is never closed (add a line with '---' after it)")
@@ -84,7 +86,8 @@ public struct FrontMatter: Equatable, Sendable {
           result.language = language
         } else {
           let all = LessonLanguage.allCases.map(\.rawValue)
-          fail(value.mark,
+          fail(
+            value.mark,
             "'language' must be one of \(all.joined(separator: ", ")); got '\(scalar ?? "")'"
               + Diagnostics.didYouMean(scalar ?? "", among: all))
         }
@@ -99,7 +102,8 @@ public struct FrontMatter: Equatable, Sendable {
           result.backend = backend
         } else {
           let all = BackendChoice.allCases.map(\.rawValue)
-          fail(value.mark,
+          fail(
+            value.mark,
             "'backend' must be one of \(all.joined(separator: ", ")); got '\(scalar ?? "")'"
               + Diagnostics.didYouMean(scalar ?? "", among: all))
         }
@@ -116,7 +120,8 @@ public struct FrontMatter: Equatable, Sendable {
           result.model[name] = text
         }
       default:
-        fail(keyNode.mark,
+        fail(
+          keyNode.mark,
           "unknown front matter key '\(key)'" + Diagnostics.didYouMean(key, among: keys))
       }
     }

@@ -12,8 +12,10 @@ public struct RunSettings: Sendable {
   public var backend: BackendChoice?
   public var cacheDirectory: URL?
 
-  public init(language: LessonLanguage? = nil, seed: UInt64? = nil, backend: BackendChoice? = nil,
-              cacheDirectory: URL? = nil) {
+  public init(
+    language: LessonLanguage? = nil, seed: UInt64? = nil, backend: BackendChoice? = nil,
+    cacheDirectory: URL? = nil
+  ) {
     self.language = language
     self.seed = seed
     self.backend = backend
@@ -64,8 +66,9 @@ public struct Interpreter {
         let (result, seconds, blockFailures) = execute(prepared, in: session)
         block = .directive(result)
         failures += blockFailures
-        timing = DirectiveTiming(blockIndex: blocks.count, seconds: seconds,
-                                 measurements: session.measurements)
+        timing = DirectiveTiming(
+          blockIndex: blocks.count, seconds: seconds,
+          measurements: session.measurements)
         timings.append(timing!)
         if !prepared.isSnapshotted { unsnapshotted.insert(blocks.count) }
       }
@@ -75,14 +78,18 @@ public struct Interpreter {
         break
       }
     }
-    let evaluated = EvaluatedLesson(title: lesson.title, language: language, sourcePath: lesson.path,
-                                    blocks: blocks, timings: timings)
-    return LessonRun(lesson: evaluated, failures: failures, unsnapshottedBlocks: unsnapshotted,
-                     stoppedEarly: stopped)
+    let evaluated = EvaluatedLesson(
+      title: lesson.title, language: language, sourcePath: lesson.path,
+      blocks: blocks, timings: timings)
+    return LessonRun(
+      lesson: evaluated, failures: failures, unsnapshottedBlocks: unsnapshotted,
+      stoppedEarly: stopped)
   }
 
   /// Runs one directive and checks what it was expected to do.
-  private func execute(_ prepared: PreparedDirective, in session: Session)
+  private func execute(
+    _ prepared: PreparedDirective, in session: Session
+  )
     -> (DirectiveResult, seconds: Double, failures: [Diagnostic])
   {
     let invocation = prepared.invocation
@@ -108,15 +115,19 @@ public struct Interpreter {
     var status = DirectiveResult.Status.succeeded
     switch (thrown, prepared.expectedError) {
     case (nil, let expected?):
-      failures.append(Diagnostic(.error, at: located(expected.line, fence.column),
-        "\(label) was expected to fail with an error containing '\(expected.text)', but it succeeded"))
+      failures.append(
+        Diagnostic(
+          .error, at: located(expected.line, fence.column),
+          "\(label) was expected to fail with an error containing '\(expected.text)', but it succeeded"))
     case (let message?, let expected?):
       if message.lowercased().contains(expected.text.lowercased()) {
         status = .failedAsExpected
         outputs.append(.diagnostic(Diagnostic(.error, at: fence, message)))
       } else {
-        failures.append(Diagnostic(.error, at: located(expected.line, fence.column),
-          "\(label) failed with '\(message)', which does not contain the expected '\(expected.text)'"))
+        failures.append(
+          Diagnostic(
+            .error, at: located(expected.line, fence.column),
+            "\(label) failed with '\(message)', which does not contain the expected '\(expected.text)'"))
       }
     case (let message?, nil):
       failures.append(Diagnostic(.error, at: fence, "\(label) failed: \(message)"))
@@ -124,13 +135,17 @@ public struct Interpreter {
       for expectation in prepared.expectations {
         let location = located(expectation.line, expectation.column)
         guard let value = session.reportedResults[expectation.name] else {
-          failures.append(Diagnostic(.error, at: location,
-            "\(label) did not report '\(expectation.name)', so '\(expectation.text)' cannot be checked"))
+          failures.append(
+            Diagnostic(
+              .error, at: location,
+              "\(label) did not report '\(expectation.name)', so '\(expectation.text)' cannot be checked"))
           continue
         }
         if !expectation.holds(for: value) {
-          failures.append(Diagnostic(.error, at: location,
-            "expected \(expectation.text), got \(expectation.name) = \(value)"))
+          failures.append(
+            Diagnostic(
+              .error, at: location,
+              "expected \(expectation.text), got \(expectation.name) = \(value)"))
         }
       }
     }
@@ -138,8 +153,9 @@ public struct Interpreter {
       status = .failed
       outputs += failures.map(Output.diagnostic)
     }
-    let result = DirectiveResult(name: invocation.name, arguments: invocation.arguments,
-                                 line: fence.line, outputs: outputs, status: status)
+    let result = DirectiveResult(
+      name: invocation.name, arguments: invocation.arguments,
+      line: fence.line, outputs: outputs, status: status)
     return (result, seconds, failures)
   }
 }

@@ -37,8 +37,9 @@ public enum Lesson {
   public static func load(path: String, registry: DirectiveRegistry = .standard) throws -> PreparedLesson {
     let url = URL(fileURLWithPath: path)
     let source = try readText(at: url, shownAs: path)
-    return try prepare(source: source, path: path,
-                       lessonDirectory: url.deletingLastPathComponent(), registry: registry)
+    return try prepare(
+      source: source, path: path,
+      lessonDirectory: url.deletingLastPathComponent(), registry: registry)
   }
 
   /// Reads a UTF-8 text file with a size limit; errors name the path as the user wrote it.
@@ -74,8 +75,10 @@ public enum Lesson {
     let validator = DirectiveValidator(path: path, lessonDirectory: lessonDirectory, registry: registry)
 
     for point in document.nestedDirectiveFences {
-      problems.append(Diagnostic(.error, at: SourceLocation(path: path, line: point.line, column: point.column),
-        "directives must start at the top level of the lesson, not inside a list or a quote"))
+      problems.append(
+        Diagnostic(
+          .error, at: SourceLocation(path: path, line: point.line, column: point.column),
+          "directives must start at the top level of the lesson, not inside a list or a quote"))
     }
 
     var steps: [PreparedLesson.Step] = []

@@ -34,16 +34,22 @@ struct TrainingRecipe {
       throw LessonError.directiveFailed(
         "a vocabulary of \(config.vocabSize) is too small to train a byte-level tokenizer (at least \(256 + specials.count))")
     }
-    let key = ModelCache.key("model+tokenizer", [
-      ("config", "vocab=\(config.vocabSize) context=\(config.contextLength) width=\(config.embeddingSize) layers=\(config.layerCount) heads=\(config.headCount)"),
-      ("tokenizer", "bpe vocab=\(config.vocabSize) specials=\(specials.joined(separator: ","))"),
-      ("data-sha256", SHA256.hex(bytes)), ("data-bytes", String(bytes.count)),
-      ("steps", String(steps)), ("batch", String(batch)), ("sequence", String(T)),
-      ("learning-rate", String(learningRate)), ("seed", String(seed)),
-    ])
+    let key = ModelCache.key(
+      "model+tokenizer",
+      [
+        (
+          "config",
+          "vocab=\(config.vocabSize) context=\(config.contextLength) width=\(config.embeddingSize) layers=\(config.layerCount) heads=\(config.headCount)"
+        ),
+        ("tokenizer", "bpe vocab=\(config.vocabSize) specials=\(specials.joined(separator: ","))"),
+        ("data-sha256", SHA256.hex(bytes)), ("data-bytes", String(bytes.count)),
+        ("steps", String(steps)), ("batch", String(batch)), ("sequence", String(T)),
+        ("learning-rate", String(learningRate)), ("seed", String(seed)),
+      ])
     let cache = ModelCache(directory: session.cacheDirectory)
-    var summary = TrainingSummary(corpus: shown, corpusBytes: bytes.count, steps: steps, batch: batch, sequence: T,
-                                  learningRate: learningRate)
+    var summary = TrainingSummary(
+      corpus: shown, corpusBytes: bytes.count, steps: steps, batch: batch, sequence: T,
+      learningRate: learningRate)
     switch cache.load(key: key, config: config, backend: backend) {
     case .hit(let model, let tokenizer, let state):
       if let losses = state[Self.lossesField].map(Self.floats), losses.count == steps,
@@ -70,8 +76,9 @@ struct TrainingRecipe {
     let tokens = tokenizer.encode(bytes: bytes).map { Int32($0) }
     let data = try TokenDataset(tokens: tokens, validationFraction: 0.1, sequenceLength: T)
     let model = try GPT(config: config, backend: backend, seed: UInt64(seed))
-    let settings = TrainingSettings(batchSize: batch, sequenceLength: T, steps: steps, learningRate: Float(learningRate),
-                                    seed: UInt64(seed))
+    let settings = TrainingSettings(
+      batchSize: batch, sequenceLength: T, steps: steps, learningRate: Float(learningRate),
+      seed: UInt64(seed))
     let trainer = try Trainer(model: model, data: data, settings: settings)
     var losses: [Float] = []
     let clock = ContinuousClock()
@@ -85,8 +92,11 @@ struct TrainingRecipe {
     summary.tokenizerVocabulary = tokenizer.vocabularySize
     session.setModel(model, origin: shown)
     session.setTokenizer(tokenizer)
-    session.measure(session.text(.modelTrainingTime), String(format: "%.1f s, %.0f tok/s", seconds,
-                                                              Double(steps * batch * T) / max(seconds, 1e-9)))
+    session.measure(
+      session.text(.modelTrainingTime),
+      String(
+        format: "%.1f s, %.0f tok/s", seconds,
+        Double(steps * batch * T) / max(seconds, 1e-9)))
     var state = [Self.lossesField: losses.map(Self.exact).joined(separator: ","), Self.tokenCountField: String(tokens.count)]
     if let validation = summary.validationLoss { state[Self.validationField] = Self.exact(validation) }
     do {
@@ -145,25 +155,36 @@ struct TrainingSummary {
       entries.append(KeyValue(session.text(.modelLossFirstLast), "\(loss.string(for: first)) → \(loss.string(for: last))"))
     }
     if let validationLoss { entries.append(KeyValue(session.text(.modelValidationLoss), loss.string(for: validationLoss))) }
-    var series = [ChartSeries(name: session.text(.modelTrainSeries),
-                              points: losses.enumerated().map { ChartPoint(x: Double($0.offset + 1), y: Double($0.element)) })]
+    var series = [
+      ChartSeries(
+        name: session.text(.modelTrainSeries),
+        points: losses.enumerated().map { ChartPoint(x: Double($0.offset + 1), y: Double($0.element)) })
+    ]
     if let validationLoss {
-      series.append(ChartSeries(name: session.text(.modelValidationSeries),
-                                points: [ChartPoint(x: Double(steps), y: Double(validationLoss))]))
+      series.append(
+        ChartSeries(
+          name: session.text(.modelValidationSeries),
+          points: [ChartPoint(x: Double(steps), y: Double(validationLoss))]))
     }
     var outputs: [Output] = [
       .keyValues(KeyValues(title: session.text(.modelTrainingTitle), entries: entries)),
-      .lineChart(LineChart(title: session.text(.modelLossCurve), xLabel: session.text(.modelStep),
-                           yLabel: "loss", series: series)),
+      .lineChart(
+        LineChart(
+          title: session.text(.modelLossCurve), xLabel: session.text(.modelStep),
+          yLabel: "loss", series: series)),
     ]
     if let first = losses.first, let last = losses.last {
       // A model that spreads its bets evenly over V tokens has loss ln V: the bar to beat.
       let uniform = Foundation.log(Double(tokenizerVocabulary))
-      outputs.append(.explanation(session.richText(.modelTrainingExplanation, [
-        TextSpan(loss.string(for: first)), TextSpan(loss.string(for: last)), TextSpan(String(steps)),
-        TextSpan(String(tokenizerVocabulary)), TextSpan(loss.string(for: uniform)),
-        TextSpan(validationLoss.map { loss.string(for: $0) } ?? "–"),
-      ])))
+      outputs.append(
+        .explanation(
+          session.richText(
+            .modelTrainingExplanation,
+            [
+              TextSpan(loss.string(for: first)), TextSpan(loss.string(for: last)), TextSpan(String(steps)),
+              TextSpan(String(tokenizerVocabulary)), TextSpan(loss.string(for: uniform)),
+              TextSpan(validationLoss.map { loss.string(for: $0) } ?? "–"),
+            ])))
     }
     return outputs
   }

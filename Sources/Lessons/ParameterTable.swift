@@ -44,8 +44,10 @@ struct ParameterTable {
     bars.append(0)
     return Table(
       title: session.text(.modelParametersTitle),
-      headers: [session.text(.modelParameterName), session.text(.modelShape), session.text(.modelCount),
-                session.text(.modelShare)],
+      headers: [
+        session.text(.modelParameterName), session.text(.modelShape), session.text(.modelCount),
+        session.text(.modelShare),
+      ],
       rows: rows, alignments: [.left, .left, .right, .right], barValues: bars)
   }
 
@@ -55,12 +57,15 @@ struct ParameterTable {
       .reduce(0) { $0 + $1.count }
     let mlp = layout.entries.filter { Self.layer(of: $0.name) == 0 && $0.name.contains(".mlp.") }
       .reduce(0) { $0 + $1.count }
-    return session.richText(.modelExplanation, [
-      TextSpan(ValueFormat.grouped(total)),
-      TextSpan(String(config.vocabSize)), TextSpan(String(config.embeddingSize)), TextSpan(share(wte)),
-      TextSpan(share(wpe)),
-      TextSpan(String(config.layerCount)), TextSpan(ValueFormat.grouped(perBlock)), TextSpan(share(perBlock * config.layerCount)),
-      TextSpan(ValueFormat.grouped(attention)), TextSpan(ValueFormat.grouped(mlp)),
-    ])
+    return session.richText(
+      .modelExplanation,
+      [
+        TextSpan(ValueFormat.grouped(total)),
+        TextSpan(String(config.vocabSize)), TextSpan(String(config.embeddingSize)), TextSpan(share(wte)),
+        TextSpan(share(wpe)),
+        TextSpan(String(config.layerCount)), TextSpan(ValueFormat.grouped(perBlock)),
+        TextSpan(share(perBlock * config.layerCount)),
+        TextSpan(ValueFormat.grouped(attention)), TextSpan(ValueFormat.grouped(mlp)),
+      ])
   }
 }

@@ -49,7 +49,8 @@ public final class Session {
     self.seed = seed
     self.random = SplitMix64(seed: seed)
     self.backend = backend
-    self.cacheDirectory = cacheDirectory
+    self.cacheDirectory =
+      cacheDirectory
       ?? lessonDirectory.deletingLastPathComponent().appendingPathComponent("models/cache")
     self.modelDefaults = modelDefaults
   }

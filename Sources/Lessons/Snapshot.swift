@@ -71,24 +71,33 @@ public struct SnapshotTolerance: Sendable {
 extension Snapshot {
   /// Differences between a recorded snapshot and this run's, one diagnostic per directive that
   /// changed, naming the first differing value.
-  public func differences(from recorded: Snapshot, lessonPath: String,
-                          tolerance: SnapshotTolerance = SnapshotTolerance()) -> [Diagnostic] {
+  public func differences(
+    from recorded: Snapshot, lessonPath: String,
+    tolerance: SnapshotTolerance = SnapshotTolerance()
+  ) -> [Diagnostic] {
     let hint = " (if the change is intended, accept it with 'check --update')"
     guard recorded.directives.count == directives.count else {
-      return [Diagnostic(.error, at: SourceLocation(path: lessonPath, line: 1),
-        "the snapshot has \(recorded.directives.count) directives, the lesson now has \(directives.count)" + hint)]
+      return [
+        Diagnostic(
+          .error, at: SourceLocation(path: lessonPath, line: 1),
+          "the snapshot has \(recorded.directives.count) directives, the lesson now has \(directives.count)" + hint)
+      ]
     }
     var problems: [Diagnostic] = []
     for (old, new) in zip(recorded.directives, directives) {
       let location = SourceLocation(path: lessonPath, line: new.line)
       guard old.name == new.name, old.arguments == new.arguments else {
-        problems.append(Diagnostic(.error, at: location,
-          "the snapshot has {\(old.name)} \(old.arguments) here, the lesson now has {\(new.name)} \(new.arguments)" + hint))
+        problems.append(
+          Diagnostic(
+            .error, at: location,
+            "the snapshot has {\(old.name)} \(old.arguments) here, the lesson now has {\(new.name)} \(new.arguments)" + hint))
         continue
       }
       if let difference = Self.firstDifference(old.outputs, new.outputs, tolerance: tolerance) {
-        problems.append(Diagnostic(.error, at: location,
-          "output of {\(new.name)} differs from the snapshot at \(difference)" + hint))
+        problems.append(
+          Diagnostic(
+            .error, at: location,
+            "output of {\(new.name)} differs from the snapshot at \(difference)" + hint))
       }
     }
     return problems

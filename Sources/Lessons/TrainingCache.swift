@@ -15,9 +15,10 @@ enum TrainingCache {
   static func modelState(_ model: GPT) -> SHA256 {
     var hash = SHA256()
     let c = model.config
-    hash.update("engine=\(ModelCache.engineVersion)\nbackend=\(model.backend.kind.rawValue)\n"
-                + "config=\(c.vocabSize) \(c.contextLength) \(c.embeddingSize) \(c.layerCount) \(c.headCount)\n"
-                + "step=\(model.step)\n")
+    hash.update(
+      "engine=\(ModelCache.engineVersion)\nbackend=\(model.backend.kind.rawValue)\n"
+        + "config=\(c.vocabSize) \(c.contextLength) \(c.embeddingSize) \(c.layerCount) \(c.headCount)\n"
+        + "step=\(model.step)\n")
     model.parameterValues().withUnsafeBytes { hash.update($0) }
     if let m = model.adamM, let v = model.adamV {
       model.read(m).withUnsafeBytes { hash.update($0) }

@@ -83,7 +83,8 @@ struct TrainingBatch {
     let contextLength = config.contextLength
     guard ids.count >= 2 else {
       throw LessonError.directiveFailed(
-        "the text gives \(ids.count) token\(ids.count == 1 ? "" : "s"); a training batch needs at least 2 (an input and its next token)")
+        "the text gives \(ids.count) token\(ids.count == 1 ? "" : "s"); a training batch needs at least 2 (an input and its next token)"
+      )
     }
     let T = min(requested, ids.count - 1, contextLength)
     try Self.checkMemory(config: config, B: B, T: T)

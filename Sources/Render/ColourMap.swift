@@ -20,10 +20,11 @@ public struct RGB: Equatable, Sendable {
 
   /// "#08306b".
   public var hex: String {
-    "#" + [red, green, blue].map { byte -> String in
-      let digits = String(byte, radix: 16)
-      return digits.count == 1 ? "0" + digits : digits
-    }.joined()
+    "#"
+      + [red, green, blue].map { byte -> String in
+        let digits = String(byte, radix: 16)
+        return digits.count == 1 ? "0" + digits : digits
+      }.joined()
   }
 
   /// Relative luminance (ITU-R BT.709 weights on sRGB values; good enough to choose a text colour).

@@ -81,7 +81,8 @@ extension HTMLRenderer {
   }
 
   func render(_ tensor: TensorPreview, language: LessonLanguage) -> String {
-    var html = "<details class=\"tensor\"\(tensor.collapsed ? "" : " open")><summary><code>"
+    var html =
+      "<details class=\"tensor\"\(tensor.collapsed ? "" : " open")><summary><code>"
       + HTML.escape(tensor.name) + "</code> <span class=\"shape\">"
       + HTML.escape(tensor.shapeDescription) + "</span></summary>\n"
     html += "<div class=\"scroll\"><table class=\"tensor\"><tbody>\n"
@@ -92,14 +93,17 @@ extension HTMLRenderer {
       }
       html += row.map { "<td>\(HTML.escape(tensor.format.string(for: $0)))</td>" }.joined()
       if tensor.hiddenColumns > 0 {
-        html += "<td class=\"more\" title=\"\(tensor.hiddenColumns) \(HTML.escape(RenderStrings.moreColumns.text(language)))\">…</td>"
+        html +=
+          "<td class=\"more\" title=\"\(tensor.hiddenColumns) \(HTML.escape(RenderStrings.moreColumns.text(language)))\">…</td>"
       }
       html += "</tr>\n"
     }
     if tensor.hiddenRows > 0 {
-      let span = (tensor.values.map(\.count).max() ?? 0) + (tensor.rowLabels == nil ? 0 : 1)
+      let span =
+        (tensor.values.map(\.count).max() ?? 0) + (tensor.rowLabels == nil ? 0 : 1)
         + (tensor.hiddenColumns > 0 ? 1 : 0)
-      html += "<tr><td class=\"more\" colspan=\"\(max(1, span))\">⋮ \(tensor.hiddenRows) "
+      html +=
+        "<tr><td class=\"more\" colspan=\"\(max(1, span))\">⋮ \(tensor.hiddenRows) "
         + HTML.escape(RenderStrings.moreRows.text(language)) + "</td></tr>\n"
     }
     return html + "</tbody></table></div>\n</details>\n"
@@ -127,12 +131,14 @@ extension HTMLRenderer {
           continue
         }
         if heatmap.isMasked(row: r, column: c) {
-          html += "<td class=\"masked\" data-r=\"\(r)\" data-c=\"\(c)\" title=\""
+          html +=
+            "<td class=\"masked\" data-r=\"\(r)\" data-c=\"\(c)\" title=\""
             + HTML.escape(hover + RenderStrings.masked.text(language)) + "\"></td>"
         } else {
           let value = heatmap.format.string(for: row[c])
           let colour = ColourMap.colour(for: row[c], scale: heatmap.scale, range: range)
-          html += "<td data-r=\"\(r)\" data-c=\"\(c)\" style=\"background:\(colour.hex);color:\(colour.textColour.hex)\" "
+          html +=
+            "<td data-r=\"\(r)\" data-c=\"\(c)\" style=\"background:\(colour.hex);color:\(colour.textColour.hex)\" "
             + "title=\"\(HTML.escape(hover + value))\">\(HTML.escape(value))</td>"
         }
       }
@@ -140,7 +146,8 @@ extension HTMLRenderer {
     }
     html += "</tbody></table></div>\n"
     let gradient = ColourMap.stops(heatmap.scale).map(\.hex).joined(separator: ",")
-    html += "<div class=\"legend\"><span>\(HTML.escape(heatmap.format.string(for: range.lowerBound)))</span>"
+    html +=
+      "<div class=\"legend\"><span>\(HTML.escape(heatmap.format.string(for: range.lowerBound)))</span>"
       + "<span class=\"ramp\" style=\"background:linear-gradient(to right,\(gradient))\"></span>"
       + "<span>\(HTML.escape(heatmap.format.string(for: range.upperBound)))</span></div>\n"
     return html + "</figure>\n"
@@ -148,19 +155,23 @@ extension HTMLRenderer {
 
   func render(_ strip: TokenStrip) -> String {
     let values = strip.pieces.compactMap(\.value)
-    let range: ClosedRange<Float> = values.isEmpty ? 0...1
+    let range: ClosedRange<Float> =
+      values.isEmpty
+      ? 0...1
       : (values.min()! == values.max()! ? values.min()!...(values.min()! + 1) : values.min()!...values.max()!)
     var html = "<figure class=\"tokens\">"
     if let title = strip.title { html += "<figcaption>\(HTML.escape(title))</figcaption>" }
     html += "<div class=\"strip\">"
     for (index, piece) in strip.pieces.enumerated() {
-      let colour = piece.value.map { ColourMap.colour(for: $0, scale: .sequential, range: range) }
+      let colour =
+        piece.value.map { ColourMap.colour(for: $0, scale: .sequential, range: range) }
         ?? ColourMap.token(index)
       let label = piece.id.map(String.init) ?? piece.value.map { strip.format.string(for: $0) } ?? ""
       var hover = "“" + piece.text + "”"
       if let id = piece.id { hover += " id \(id)" }
       if let value = piece.value { hover += " " + strip.format.string(for: value) }
-      html += "<span class=\"token\(piece.highlighted ? " highlight" : "")\" "
+      html +=
+        "<span class=\"token\(piece.highlighted ? " highlight" : "")\" "
         + "style=\"background:\(colour.hex);color:\(colour.textColour.hex)\" title=\"\(HTML.escape(hover))\">"
         + "<span class=\"piece\">\(HTML.escape(visibleWhitespace(piece.text)))</span>"
         + "<span class=\"id\">\(HTML.escape(label))</span></span>"
@@ -174,7 +185,8 @@ extension HTMLRenderer {
     if let title = chart.title { html += "<figcaption>\(HTML.escape(title))</figcaption>" }
     html += "<table class=\"bars\"><tbody>\n"
     for item in chart.items {
-      html += "<tr><th>\(HTML.escape(visibleWhitespace(item.label)))</th>"
+      html +=
+        "<tr><th>\(HTML.escape(visibleWhitespace(item.label)))</th>"
         + "<td class=\"num\">\(HTML.escape(chart.format.string(for: item.value)))</td>"
         + "<td class=\"bar\"><span style=\"width:\(percent(abs(item.value), of: largest))\"></span></td></tr>\n"
     }

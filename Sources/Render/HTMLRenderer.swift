@@ -35,14 +35,16 @@ public struct HTMLRenderer {
     }
     var toolbar = ""
     if hasTensors {
-      toolbar = "<nav class=\"toolbar\"><button type=\"button\" data-details=\"open\">"
+      toolbar =
+        "<nav class=\"toolbar\"><button type=\"button\" data-details=\"open\">"
         + HTML.escape(RenderStrings.expandAll.text(language)) + "</button> "
         + "<button type=\"button\" data-details=\"close\">"
         + HTML.escape(RenderStrings.collapseAll.text(language)) + "</button></nav>\n"
     }
-    return page(title: lesson.title, language: language,
-                body: toolbar + "<main class=\"lesson\">\n" + body + "</main>\n"
-                  + footer(language, source: lesson.sourcePath))
+    return page(
+      title: lesson.title, language: language,
+      body: toolbar + "<main class=\"lesson\">\n" + body + "</main>\n"
+        + footer(language, source: lesson.sourcePath))
   }
 
   /// The course's contents: one link per lesson, with its summary.
@@ -102,7 +104,8 @@ public struct HTMLRenderer {
       case .failedAsExpected: status = " expected-error"
       case .failed: status = " failed"
       }
-      var html = "<section class=\"directive\(status)\" id=\"line-\(result.line)\" "
+      var html =
+        "<section class=\"directive\(status)\" id=\"line-\(result.line)\" "
         + "data-directive=\"\(HTML.escape(result.name))\">\n"
       html += "<div class=\"directive-head\"><code>\(HTML.escape(result.invocation))</code>"
       if result.status == .failedAsExpected {

@@ -13,7 +13,8 @@ struct SVGLineChart {
   func render() -> String {
     let points = chart.series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
     var svg = "<figure class=\"chart\"><figcaption>\(HTML.escape(chart.title))</figcaption>\n"
-    svg += "<svg viewBox=\"0 0 640 300\" role=\"img\" aria-label=\"\(HTML.escape(chart.title))\">"
+    svg +=
+      "<svg viewBox=\"0 0 640 300\" role=\"img\" aria-label=\"\(HTML.escape(chart.title))\">"
       + "<title>\(HTML.escape(chart.title))</title>\n"
     guard let minX = points.map(\.x).min(), let maxX = points.map(\.x).max(),
       let minY = points.map(\.y).min(), let maxY = points.map(\.y).max()
@@ -40,17 +41,21 @@ struct SVGLineChart {
     svg += "<line x1=\"\(f(left))\" y1=\"\(f(top))\" x2=\"\(f(left))\" y2=\"\(f(bottom))\"/>"
     let yDigits = Self.decimals(yTicks)
     for y in yTicks {
-      svg += "<text x=\"\(f(left - 6))\" y=\"\(f(py(y) + 4))\" text-anchor=\"end\">"
+      svg +=
+        "<text x=\"\(f(left - 6))\" y=\"\(f(py(y) + 4))\" text-anchor=\"end\">"
         + HTML.escape(ValueFormat.fixed(yDigits).string(for: y)) + "</text>"
     }
     let xDigits = Self.decimals(xTicks)
     for x in xTicks {
-      svg += "<text x=\"\(f(px(x)))\" y=\"\(f(bottom + 18))\" text-anchor=\"middle\">"
+      svg +=
+        "<text x=\"\(f(px(x)))\" y=\"\(f(bottom + 18))\" text-anchor=\"middle\">"
         + HTML.escape(ValueFormat.fixed(xDigits).string(for: x)) + "</text>"
     }
-    svg += "<text class=\"label\" x=\"\(f((left + right) / 2))\" y=\"292\" text-anchor=\"middle\">"
+    svg +=
+      "<text class=\"label\" x=\"\(f((left + right) / 2))\" y=\"292\" text-anchor=\"middle\">"
       + HTML.escape(chart.xLabel) + "</text>"
-    svg += "<text class=\"label\" x=\"16\" y=\"\(f((top + bottom) / 2))\" text-anchor=\"middle\" "
+    svg +=
+      "<text class=\"label\" x=\"16\" y=\"\(f((top + bottom) / 2))\" text-anchor=\"middle\" "
       + "transform=\"rotate(-90 16 \(f((top + bottom) / 2)))\">" + HTML.escape(chart.yLabel) + "</text>"
     svg += "</g>\n"
 
@@ -59,14 +64,17 @@ struct SVGLineChart {
       let colour = ColourMap.series[index % ColourMap.series.count].hex
       let finite = series.points.filter { $0.x.isFinite && $0.y.isFinite }
       let coordinates = finite.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
-      svg += "<polyline class=\"series\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2.5\" "
+      svg +=
+        "<polyline class=\"series\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2.5\" "
         + "points=\"\(coordinates)\"><title>\(HTML.escape(series.name))</title></polyline>\n"
       if finite.count <= 60 {
         svg += "<g fill=\"\(colour)\">"
         for point in finite {
-          svg += "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"3\"><title>"
-            + HTML.escape("\(series.name): \(ValueFormat.fixed(xDigits).string(for: point.x)), "
-                          + ValueFormat.fixed(4).string(for: point.y)) + "</title></circle>"
+          svg +=
+            "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"3\"><title>"
+            + HTML.escape(
+              "\(series.name): \(ValueFormat.fixed(xDigits).string(for: point.x)), "
+                + ValueFormat.fixed(4).string(for: point.y)) + "</title></circle>"
         }
         svg += "</g>\n"
       }
@@ -76,7 +84,8 @@ struct SVGLineChart {
       for (index, series) in chart.series.enumerated() {
         let y = top + 6 + Double(index) * 18
         let colour = ColourMap.series[index % ColourMap.series.count].hex
-        svg += "<line x1=\"\(f(right - 150))\" y1=\"\(f(y))\" x2=\"\(f(right - 130))\" y2=\"\(f(y))\" "
+        svg +=
+          "<line x1=\"\(f(right - 150))\" y1=\"\(f(y))\" x2=\"\(f(right - 130))\" y2=\"\(f(y))\" "
           + "stroke=\"\(colour)\" stroke-width=\"3\"/>"
           + "<text x=\"\(f(right - 124))\" y=\"\(f(y + 4))\">\(HTML.escape(series.name))</text>"
       }

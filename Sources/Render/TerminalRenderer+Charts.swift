@@ -44,7 +44,8 @@ extension TerminalRenderer {
     let room = width - rowLabelWidth - 3
     // Widen cells for longer labels when everything still fits.
     let labelWidth = min(columnLabels.map(DisplayWidth.of).max() ?? 0, 8)
-    let cellWidth = (max(valueWidth, labelWidth) + 1) * columnCount <= room
+    let cellWidth =
+      (max(valueWidth, labelWidth) + 1) * columnCount <= room
       ? max(valueWidth, labelWidth) + 1 : valueWidth + 1
     let fit = max(1, room / cellWidth)
     let shown = columnCount <= fit ? columnCount : max(1, fit - 1)
@@ -95,7 +96,9 @@ extension TerminalRenderer {
 
   func render(_ strip: TokenStrip) -> String {
     let values = strip.pieces.compactMap(\.value)
-    let range: ClosedRange<Float> = values.isEmpty ? 0...1
+    let range: ClosedRange<Float> =
+      values.isEmpty
+      ? 0...1
       : (values.min()! == values.max()! ? values.min()!...(values.min()! + 1) : values.min()!...values.max()!)
     var text = title(strip.title)
     var top = "  "
@@ -117,7 +120,8 @@ extension TerminalRenderer {
       if style.isPlain {
         top += padded
       } else {
-        let colour = piece.value.map { ColourMap.colour(for: $0, scale: .sequential, range: range) }
+        let colour =
+          piece.value.map { ColourMap.colour(for: $0, scale: .sequential, range: range) }
           ?? ColourMap.token(index)
         top += style.cell(colour, padded, bold: piece.highlighted)
       }
@@ -150,14 +154,17 @@ extension TerminalRenderer {
     let levels = Array("▁▂▃▄▅▆▇█")
     for (index, series) in chart.series.enumerated() {
       let ys = resample(series.points, columns: columns, from: minX, to: maxX)
-      let spark = String(ys.map { y -> Character in
-        guard let y else { return " " }
-        let t = high > low ? (y - low) / (high - low) : 0.5
-        return levels[min(7, max(0, Int((t * 7).rounded())))]
-      })
+      let spark = String(
+        ys.map { y -> Character in
+          guard let y else { return " " }
+          let t = high > low ? (y - low) / (high - low) : 0.5
+          return levels[min(7, max(0, Int((t * 7).rounded())))]
+        })
       let colour = ColourMap.series[index % ColourMap.series.count]
-      text += trimmed("  " + DisplayWidth.pad(names[index], to: nameWidth) + "  "
-        + style.foreground(colour, spark) + style.dim(summaries[index])) + "\n"
+      text +=
+        trimmed(
+          "  " + DisplayWidth.pad(names[index], to: nameWidth) + "  "
+            + style.foreground(colour, spark) + style.dim(summaries[index])) + "\n"
     }
     let xText = "\(visibleControls(chart.xLabel)) \(compact(minX)) … \(compact(maxX))"
     let yText = "\(visibleControls(chart.yLabel)) \(format.string(for: low)) … \(format.string(for: high))"
@@ -190,9 +197,11 @@ extension TerminalRenderer {
     var text = title(chart.title)
     for (index, item) in chart.items.enumerated() {
       let bar = self.bar(abs(item.value), of: largest, width: barWidth)
-      text += trimmed("  " + DisplayWidth.pad(labels[index], to: labelWidth) + "  "
-        + DisplayWidth.pad(values[index], to: valueWidth, .right) + " "
-        + style.foreground(TerminalStyle.barColour, bar)) + "\n"
+      text +=
+        trimmed(
+          "  " + DisplayWidth.pad(labels[index], to: labelWidth) + "  "
+            + DisplayWidth.pad(values[index], to: valueWidth, .right) + " "
+            + style.foreground(TerminalStyle.barColour, bar)) + "\n"
     }
     return text
   }

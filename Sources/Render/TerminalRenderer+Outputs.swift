@@ -105,8 +105,11 @@ extension TerminalRenderer {
     for (index, row) in cells.dropFirst().enumerated() {
       var rendered = line(row, header: false)
       if let bars = table.barValues, index < bars.count {
-        rendered += "  " + style.foreground(TerminalStyle.barColour,
-                                            bar(abs(bars[index]), of: largest, width: barWidth))
+        rendered +=
+          "  "
+          + style.foreground(
+            TerminalStyle.barColour,
+            bar(abs(bars[index]), of: largest, width: barWidth))
       }
       text += trimmed(rendered) + "\n"
     }

@@ -48,8 +48,10 @@ public struct TerminalRenderer {
     case .failedAsExpected: head += " (" + RenderStrings.expectedError.text(language) + ")"
     case .failed: head += " (" + RenderStrings.failed.text(language) + ")"
     }
-    var text = style.foreground(TerminalStyle.accent, DisplayWidth.truncate(visibleControls(head), to: width),
-                                bold: true) + "\n"
+    var text =
+      style.foreground(
+        TerminalStyle.accent, DisplayWidth.truncate(visibleControls(head), to: width),
+        bold: true) + "\n"
     text += result.outputs.map { render($0, language: language) }.joined(separator: "\n")
     if options.showTimings, let timing {
       var parts = [String(format3(timing.seconds)) + " " + RenderStrings.seconds.text(language)]
@@ -156,9 +158,13 @@ public struct TerminalRenderer {
     if lines.last == "" { lines.removeLast() }
     let gutter = indent + "    "
     let room = max(1, width - DisplayWidth.of(gutter))
-    return lines.map { gutter + style.foreground(TerminalStyle.codeColour,
-                                                 DisplayWidth.truncate(visibleControls($0), to: room)) }
-      .joined(separator: "\n") + "\n"
+    return lines.map {
+      gutter
+        + style.foreground(
+          TerminalStyle.codeColour,
+          DisplayWidth.truncate(visibleControls($0), to: room))
+    }
+    .joined(separator: "\n") + "\n"
   }
 
   func format3(_ seconds: Double) -> String { ValueFormat.fixed(3).string(for: seconds) }

@@ -25,15 +25,21 @@ public struct TerminalOptions: Equatable, Sendable {
   }
 
   /// The options an environment implies. Pure, so it can be tested with any environment.
-  public static func detect(environment: [String: String], isTerminal: Bool, windowWidth: Int?)
+  public static func detect(
+    environment: [String: String], isTerminal: Bool, windowWidth: Int?
+  )
     -> TerminalOptions
   {
-    let width = environment["COLUMNS"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
+    let width =
+      environment["COLUMNS"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
       ?? windowWidth ?? 100
-    let noColour = (environment["NO_COLOR"].map { !$0.isEmpty } ?? false)
+    let noColour =
+      (environment["NO_COLOR"].map { !$0.isEmpty } ?? false)
       || !isTerminal || environment["TERM"] == "dumb"
     let colourTerm = environment["COLORTERM"]?.lowercased()
-    let colour: Colour = noColour ? .none
+    let colour: Colour =
+      noColour
+      ? .none
       : (colourTerm == "truecolor" || colourTerm == "24bit") ? .trueColour : .palette256
     return TerminalOptions(colour: colour, width: width)
   }
@@ -42,7 +48,8 @@ public struct TerminalOptions: Equatable, Sendable {
   public static func current(environment: [String: String]) -> TerminalOptions {
     let isTerminal = isatty(STDOUT_FILENO) == 1
     var size = winsize()
-    let window = isTerminal && ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0
+    let window =
+      isTerminal && ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0
       ? Int(size.ws_col) : nil
     return detect(environment: environment, isTerminal: isTerminal, windowWidth: window)
   }

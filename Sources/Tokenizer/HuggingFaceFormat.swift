@@ -117,8 +117,11 @@ extension BPETokenizer {
     out += "    \"fuse_unk\": \(options.fusesUnknown),\n    \"byte_fallback\": false,\n"
     out += "    \"ignore_merges\": \(options.ignoresMerges),\n    \"vocab\": "
     let vocabulary = tokens.enumerated().compactMap { id, token in token.map { (id, $0) } }
-    out += vocabulary.isEmpty ? "{}" : "{\n"
-      + vocabulary.map { "      \(jsonString($0.1)): \($0.0)" }.joined(separator: ",\n") + "\n    }"
+    out +=
+      vocabulary.isEmpty
+      ? "{}"
+      : "{\n"
+        + vocabulary.map { "      \(jsonString($0.1)): \($0.0)" }.joined(separator: ",\n") + "\n    }"
     out += ",\n    \"merges\": "
     out += jsonArray(merges, indent: "    ") { merge, indent in
       "[\n\(indent)  \(jsonString(tokens[merge.left]!)),\n\(indent)  \(jsonString(tokens[merge.right]!))\n\(indent)]"
@@ -175,7 +178,8 @@ struct FieldReader {
       case .string(let s):
         let parts = s.split(separator: " ", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-          throw TokenizerError.invalidFile(path: path, field: field, problem: "\(quoted(s)) is not two tokens separated by one space")
+          throw TokenizerError.invalidFile(
+            path: path, field: field, problem: "\(quoted(s)) is not two tokens separated by one space")
         }
         return (String(parts[0]), String(parts[1]))
       case .array(let pair) where pair.count == 2:

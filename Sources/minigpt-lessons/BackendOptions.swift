@@ -3,7 +3,10 @@ import ArgumentParser
 import MiniGPT
 
 struct BackendOptions: ParsableArguments {
-  @Option(help: "Where the model runs: cpu, gpu (Vulkan), auto (a hardware GPU if there is one, else the CPU), or reference (naive loops, slow; for checking).")
+  @Option(
+    help:
+      "Where the model runs: cpu, gpu (Vulkan), auto (a hardware GPU if there is one, else the CPU), or reference (naive loops, slow; for checking)."
+  )
   var backend: BackendChoice = .cpu
 
   @Option(help: "CPU threads (default: all cores).")

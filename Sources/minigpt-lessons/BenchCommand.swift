@@ -37,7 +37,9 @@ struct BenchCommand: ParsableCommand {
 
   func validate() throws {
     guard GPTConfiguration.presets[config] != nil else { throw ValidationError("--config must be tiny, small or gpt2") }
-    if mode == .train && config == "gpt2" { throw ValidationError("gpt2 is benchmarked for generation only (as in the PyTorch reference)") }
+    if mode == .train && config == "gpt2" {
+      throw ValidationError("gpt2 is benchmarked for generation only (as in the PyTorch reference)")
+    }
     if let s = steps, s < 1 { throw ValidationError("--steps must be ≥ 1") }
   }
 
@@ -73,8 +75,10 @@ struct BenchCommand: ParsableCommand {
     let timed = steps ?? (config == "tiny" ? 20 : 10), warmup = 3
     var rng = SplitMix64(seed: seed)
     let batches = (0..<4).map { _ in
-      ((0..<B * T).map { _ in Int32(rng.nextInt(below: cfg.vocabSize)) },
-       (0..<B * T).map { _ in Int32(rng.nextInt(below: cfg.vocabSize)) })
+      (
+        (0..<B * T).map { _ in Int32(rng.nextInt(below: cfg.vocabSize)) },
+        (0..<B * T).map { _ in Int32(rng.nextInt(below: cfg.vocabSize)) }
+      )
     }
     let adamW = AdamWSettings(beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, gradientClip: nil)
     let clock = ContinuousClock()
@@ -141,13 +145,21 @@ struct BenchCommand: ParsableCommand {
     print("bench \(config) \(mode.rawValue) on \(r["device"] ?? "?") — \(r["params"] ?? 0) parameters")
     switch mode {
     case .train:
-      print("  \(f("tokens_per_s", 0)) tokens/s, \(f("ms_per_step")) ms/step (median of \(r["steps"] ?? 0), B=\(r["batch"] ?? 0) T=\(r["seq"] ?? 0))")
-      print("  \(f("achieved_gflops")) GFLOP/s of \(f("peak_gflops")) peak → MFU \(String(format: "%.1f", (r["mfu"] as? Double ?? 0) * 100)) %")
+      print(
+        "  \(f("tokens_per_s", 0)) tokens/s, \(f("ms_per_step")) ms/step (median of \(r["steps"] ?? 0), B=\(r["batch"] ?? 0) T=\(r["seq"] ?? 0))"
+      )
+      print(
+        "  \(f("achieved_gflops")) GFLOP/s of \(f("peak_gflops")) peak → MFU \(String(format: "%.1f", (r["mfu"] as? Double ?? 0) * 100)) %"
+      )
       print("  MFU formula: \(r["mfu_formula"] ?? "")")
       print("  loss \(f("first_loss", 4)) → \(f("last_loss", 4))")
     case .generate:
-      print("  \(f("tokens_per_s")) tokens/s (\(r["new_tokens"] ?? 0) new tokens after a \(r["prompt_len"] ?? 0)-token prompt, KV cache: \(r["kv_cache"] ?? true))")
-      print("  decode \(f("decode_tokens_per_s")) tokens/s, prefill \(f("prefill_ms", 2)) ms, weights streamed at \(f("weights_gb_per_s")) GB/s")
+      print(
+        "  \(f("tokens_per_s")) tokens/s (\(r["new_tokens"] ?? 0) new tokens after a \(r["prompt_len"] ?? 0)-token prompt, KV cache: \(r["kv_cache"] ?? true))"
+      )
+      print(
+        "  decode \(f("decode_tokens_per_s")) tokens/s, prefill \(f("prefill_ms", 2)) ms, weights streamed at \(f("weights_gb_per_s")) GB/s"
+      )
     }
     print("  peak memory \(f("peak_rss_mb", 0)) MB")
   }

@@ -56,13 +56,18 @@ struct ChatCommand: ParsableCommand {
       guard let tokenizer = loaded.tokenizer else { throw CLIError.missingFile(strings.noTokenizer) }
       try MemoryBudget.check(MemoryBudget.inferenceBytes(loaded.model.config), what: "chatting with this model")
       let editor = LineEditor()
-      let session = ChatSession(loaded: loaded, tokenizer: tokenizer, options: sampling, educational: educational || showTensors,
-                                showTensors: showTensors, language: language, style: style, interactive: editor.interactive)
+      let session = ChatSession(
+        loaded: loaded, tokenizer: tokenizer, options: sampling, educational: educational || showTensors,
+        showTensors: showTensors, language: language, style: style, interactive: editor.interactive)
       if editor.interactive {
         let cfg = loaded.model.config
-        session.say([style.bold(strings.banner(loaded.modelURL.lastPathComponent, grouped(cfg.parameterCount), cfg.vocabSize,
-                                                cfg.contextLength, backend.deviceName)),
-                     style.dim(strings.bannerHint)])
+        session.say([
+          style.bold(
+            strings.banner(
+              loaded.modelURL.lastPathComponent, grouped(cfg.parameterCount), cfg.vocabSize,
+              cfg.contextLength, backend.deviceName)),
+          style.dim(strings.bannerHint),
+        ])
       }
       let prompt = style.bold(strings.userPrompt)
       // Ctrl-C while an answer streams stops that answer; at the prompt it drops the line.

@@ -17,14 +17,18 @@ struct ChatExplainer {
 
   /// "1. Tokenization…" and the pieces with their ids.
   func tokenization(text: String, ids: [Int32]) -> [String] {
-    [style.bold(strings.explainTokenization(text.utf8.count, ids.count)),
-     "   " + ids.map { "\(piece($0))=\($0)" }.joined(separator: " ")]
+    [
+      style.bold(strings.explainTokenization(text.utf8.count, ids.count)),
+      "   " + ids.map { "\(piece($0))=\($0)" }.joined(separator: " "),
+    ]
   }
 
   /// The full explanation of one answer; `maxSteps` candidate tables (nil = all).
   /// `includeTokenization` is false when the tokenization was already shown before the answer.
-  func explanation(input: (text: String, tokens: [Int32]), trace: GenerationTrace, sampling: SamplingSettings,
-                   maxSteps: Int?, includeTokenization: Bool = true) -> [String] {
+  func explanation(
+    input: (text: String, tokens: [Int32]), trace: GenerationTrace, sampling: SamplingSettings,
+    maxSteps: Int?, includeTokenization: Bool = true
+  ) -> [String] {
     var lines = [style.bold(strings.explainTitle)]
     if includeTokenization { lines += tokenization(text: input.text, ids: input.tokens) }
     lines.append(style.bold(strings.explainContext(trace.context.count, contextLength)))
@@ -41,11 +45,13 @@ struct ChatExplainer {
       if !candidates.contains(where: { $0.id == step.token }), let chosen = drawn.top.first(where: { $0.id == step.token }) {
         candidates.append(chosen)
       }
-      lines.append("   " + style.cyan(strings.explainStep(i + 1)) + "  ("
-        + strings.explainKept(drawn.keptCount, vocabularySize).trimmingCharacters(in: .whitespaces) + ")")
+      lines.append(
+        "   " + style.cyan(strings.explainStep(i + 1)) + "  ("
+          + strings.explainKept(drawn.keptCount, vocabularySize).trimmingCharacters(in: .whitespaces) + ")")
       for c in candidates {
         let name = piece(c.id).padding(toLength: max(14, piece(c.id).count), withPad: " ", startingAt: 0)
-        var row = "      " + name + " id " + String(c.id).padding(toLength: 6, withPad: " ", startingAt: 0)
+        var row =
+          "      " + name + " id " + String(c.id).padding(toLength: 6, withPad: " ", startingAt: 0)
           + String(format: "logit %7.3f  ", c.logit) + strings.explainColumns.model
           + String(format: " %6.2f%%  ", c.modelProbability * 100) + strings.explainColumns.sampled
           + String(format: " %6.2f%%", (sampled[c.id] ?? 0) * 100)
@@ -57,14 +63,18 @@ struct ChatExplainer {
     if trace.stoppedAtEndOfText { lines.append(strings.explainStopped) }
     if trace.contextResets > 0 { lines.append(strings.explainReset(trace.contextResets)) }
     let perToken = trace.steps.isEmpty ? 0 : trace.decodeSeconds / Double(trace.steps.count) * 1000
-    lines.append(style.bold(strings.explainTimings(
-      String(format: "%.2f", trace.prefillSeconds * 1000), String(format: "%.2f", perToken),
-      String(format: "%.1f", trace.tokensPerSecond), trace.steps.count)))
+    lines.append(
+      style.bold(
+        strings.explainTimings(
+          String(format: "%.2f", trace.prefillSeconds * 1000), String(format: "%.2f", perToken),
+          String(format: "%.1f", trace.tokensPerSecond), trace.steps.count)))
     return lines
   }
 
   func tensors(_ s: TensorSnapshot, embeddingSize: Int) -> [String] {
-    func values(_ v: [Float]) -> String { "[" + v.map { String(format: "%+.3f", $0) }.joined(separator: " ") + (v.count < embeddingSize ? " …]" : "]") }
+    func values(_ v: [Float]) -> String {
+      "[" + v.map { String(format: "%+.3f", $0) }.joined(separator: " ") + (v.count < embeddingSize ? " …]" : "]")
+    }
     var lines = [style.bold(strings.tensorsTitle)]
     lines.append("   " + strings.tensorsEmbedding(vocabularySize, embeddingSize))
     for row in s.embeddingRows { lines.append("      " + piece(row.token) + " id \(row.token): " + values(row.values)) }
@@ -73,7 +83,9 @@ struct ChatExplainer {
     for (h, weights) in s.attention.enumerated() {
       // The three positions this head attends to most.
       let top = weights.indices.sorted { weights[$0] != weights[$1] ? weights[$0] > weights[$1] : $0 < $1 }.prefix(3)
-      lines.append("      " + strings.tensorsHead(h) + ": " + top.map { String(format: "pos %d %.3f", $0, weights[$0]) }.joined(separator: ", "))
+      lines.append(
+        "      " + strings.tensorsHead(h) + ": "
+          + top.map { String(format: "pos %d %.3f", $0, weights[$0]) }.joined(separator: ", "))
     }
     lines.append("   " + strings.tensorsCache(bytesText(s.cacheBytes), bytesText(s.cacheCapacityBytes)))
     return lines

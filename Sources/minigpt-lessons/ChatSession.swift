@@ -27,8 +27,10 @@ final class ChatSession {
   private var lastAnswer: (input: (text: String, tokens: [Int32]), trace: GenerationTrace, sampling: SamplingSettings)?
   private var answers = 0, generatedTokens = 0, generationSeconds = 0.0
 
-  init(loaded: LoadedModel, tokenizer: BPETokenizer, options: SamplingOptions, educational: Bool, showTensors: Bool,
-       language: Language, style: TextStyle, interactive: Bool) {
+  init(
+    loaded: LoadedModel, tokenizer: BPETokenizer, options: SamplingOptions, educational: Bool, showTensors: Bool,
+    language: Language, style: TextStyle, interactive: Bool
+  ) {
     self.loaded = loaded
     self.tokenizer = tokenizer
     self.strings = language.strings
@@ -39,8 +41,9 @@ final class ChatSession {
     self.sampling = options.settings
     self.maxTokens = options.maxTokens
     self.seed = options.seed
-    explainer = ChatExplainer(tokenizer: tokenizer, strings: language.strings, style: style,
-                              vocabularySize: loaded.model.config.vocabSize, contextLength: loaded.model.config.contextLength)
+    explainer = ChatExplainer(
+      tokenizer: tokenizer, strings: language.strings, style: style,
+      vocabularySize: loaded.model.config.vocabSize, contextLength: loaded.model.config.contextLength)
   }
 
   func say(_ lines: [String]) { writeStandardOutput(lines.joined(separator: "\n") + "\n") }
@@ -125,7 +128,9 @@ final class ChatSession {
       generationSeconds += trace.totalSeconds
       lastAnswer = ((text, inputTokens), trace, sampling)
       if educational {
-        say(explainer.explanation(input: (text, inputTokens), trace: trace, sampling: sampling, maxSteps: 3, includeTokenization: false))
+        say(
+          explainer.explanation(
+            input: (text, inputTokens), trace: trace, sampling: sampling, maxSteps: 3, includeTokenization: false))
         if let snapshot = trace.snapshot { say(explainer.tensors(snapshot, embeddingSize: loaded.model.config.embeddingSize)) }
       }
     } catch {
@@ -143,22 +148,31 @@ final class ChatSession {
       "\(strings.statsTokenizer): \(loaded.tokenizerURL?.path ?? "–") (\(tokenizer.vocabularySize) tokens)",
     ]
     let state = loaded.trainingState
-    if let steps = state[TrainingStateKey.settings].flatMap({ try? JSONDecoder().decode(TrainingSettings.self, from: Data($0.utf8)) })?.steps {
+    if let steps = state[TrainingStateKey.settings].flatMap({
+      try? JSONDecoder().decode(TrainingSettings.self, from: Data($0.utf8))
+    })?.steps {
       var trained = "\(strings.statsTrained): \(steps) \(strings.words.steps)"
       if let v = state[TrainingStateKey.validationLoss].flatMap(Float.init) {
-        trained += ", \(strings.words.validationLoss) " + String(format: "%.4f", v)
+        trained +=
+          ", \(strings.words.validationLoss) " + String(format: "%.4f", v)
           + " (\(strings.words.perplexity) " + String(format: "%.1f", perplexity(loss: v)) + ")"
       }
       lines.append(trained)
     }
-    lines.append("\(strings.statsSettings): " + explainer.describe(sampling)
-      + ", \(strings.words.maxTokens) \(maxTokens), \(strings.words.seed) \(seed)")
+    lines.append(
+      "\(strings.statsSettings): " + explainer.describe(sampling)
+        + ", \(strings.words.maxTokens) \(maxTokens), \(strings.words.seed) \(seed)")
     let rate = generationSeconds > 0 ? Double(generatedTokens) / generationSeconds : 0
-    lines.append("\(strings.statsSession): " + strings.statsTurns(answers, generatedTokens, String(format: "%.2f", generationSeconds), String(format: "%.1f", rate)))
+    lines.append(
+      "\(strings.statsSession): "
+        + strings.statsTurns(answers, generatedTokens, String(format: "%.2f", generationSeconds), String(format: "%.1f", rate)))
     lines.append("   " + strings.statsContext(history.count, cfg.contextLength))
     if let last = lastAnswer {
-      lines.append("   " + strings.statsLastAnswer(last.trace.steps.count, String(format: "%.2f", last.trace.prefillSeconds * 1000),
-                                                 String(format: "%.1f", last.trace.tokensPerSecond)))
+      lines.append(
+        "   "
+          + strings.statsLastAnswer(
+            last.trace.steps.count, String(format: "%.2f", last.trace.prefillSeconds * 1000),
+            String(format: "%.1f", last.trace.tokensPerSecond)))
     }
     return lines
   }

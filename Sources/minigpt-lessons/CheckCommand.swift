@@ -68,7 +68,8 @@ struct CheckCommand: ParsableCommand {
       let elapsed = clock.now - start
       let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
       let directives = lesson.directives.count
-      let summary = "\(file) (\(directives) directive\(directives == 1 ? "" : "s"), "
+      let summary =
+        "\(file) (\(directives) directive\(directives == 1 ? "" : "s"), "
         + ValueFormat.fixed(2).string(for: seconds) + " s)"
       if problems.isEmpty {
         passed += 1

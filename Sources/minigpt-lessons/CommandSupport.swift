@@ -5,9 +5,9 @@ import ArgumentParser
 import Foundation
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// Runs a command body; any error becomes `error: <message>` on standard error and exit code 1.

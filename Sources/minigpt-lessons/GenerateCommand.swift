@@ -8,7 +8,8 @@ import Tokenizer
 
 /// Model and sampling options shared by generate and chat.
 struct ModelOptions: ParsableArguments {
-  @Option(help: "One of our .safetensors files or a Hugging Face GPT-2 folder (default: the shipped models/mini_gpt.safetensors).")
+  @Option(
+    help: "One of our .safetensors files or a Hugging Face GPT-2 folder (default: the shipped models/mini_gpt.safetensors).")
   var model: String?
 
   @Option(help: "Tokenizer file or folder (default: the one beside the model).")
@@ -25,14 +26,17 @@ struct SamplingOptions: ParsableArguments {
   @Option(name: .customLong("top-k"), help: "Sample only among the K most probable tokens.")
   var topK: Int?
 
-  @Option(name: .customLong("top-p"), help: "Sample only among the most probable tokens whose probabilities add up to P (nucleus).")
+  @Option(
+    name: .customLong("top-p"), help: "Sample only among the most probable tokens whose probabilities add up to P (nucleus).")
   var topP: Float?
 
   @Option(help: "Seed of the sampler: the same seed gives the same text.")
   var seed: UInt64 = 42
 
   func validate() throws {
-    guard (1...100_000).contains(maxTokens) else { throw ValidationError("--max-tokens must be between 1 and 100000, got \(maxTokens)") }
+    guard (1...100_000).contains(maxTokens) else {
+      throw ValidationError("--max-tokens must be between 1 and 100000, got \(maxTokens)")
+    }
     guard temperature.isFinite, temperature >= 0, temperature <= 100 else {
       throw ValidationError("--temperature must be between 0 and 100, got \(temperature)")
     }
@@ -90,7 +94,9 @@ struct GenerateCommand: ParsableCommand {
   var noKVCache = false
 
   func validate() throws {
-    guard (prompt == nil) != (promptIDs == nil) else { throw ValidationError("give --prompt TEXT or --prompt-ids IDS (one of them)") }
+    guard (prompt == nil) != (promptIDs == nil) else {
+      throw ValidationError("give --prompt TEXT or --prompt-ids IDS (one of them)")
+    }
     if let prompt, prompt.isEmpty { throw ValidationError("--prompt is empty") }
   }
 
@@ -103,7 +109,8 @@ struct GenerateCommand: ParsableCommand {
       let printIDs = ids || loaded.tokenizer == nil
       var decoder = UTF8StreamDecoder()
       if !noEcho {
-        writeStandardOutput(printIDs ? promptTokens.map(String.init).joined(separator: " ") : decoder.append(loaded.bytes(of: promptTokens)))
+        writeStandardOutput(
+          printIDs ? promptTokens.map(String.init).joined(separator: " ") : decoder.append(loaded.bytes(of: promptTokens)))
       }
       var printed = !noEcho && !promptTokens.isEmpty
       let (_, stats) = try loaded.model.generate(
@@ -130,7 +137,9 @@ struct GenerateCommand: ParsableCommand {
   private func tokens(for loaded: LoadedModel) throws -> [Int32] {
     let V = loaded.model.config.vocabSize
     if let promptIDs {
-      let parts = promptIDs.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+      let parts = promptIDs.split(separator: ",", omittingEmptySubsequences: false).map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }
       return try parts.enumerated().map { index, text in
         guard let id = Int32(text), id >= 0, Int(id) < V else {
           throw CLIError.invalidValue("--prompt-ids: item \(index + 1) \"\(text)\" is not a token id in 0..<\(V)")

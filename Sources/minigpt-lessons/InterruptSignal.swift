@@ -4,9 +4,9 @@
 // convention). The handler then restores the default action, so a second Ctrl-C stops at once —
 // safe, because every save is atomic.
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// Written only by the handler, read by the loop; a plain C-sized integer is all it needs.

@@ -46,8 +46,11 @@ struct ChatStrings {
   var statsTurns: (_ turns: Int, _ tokens: Int, _ seconds: String, _ rate: String) -> String
   var statsContext: (_ used: Int, _ limit: Int) -> String
   var statsTrained: String
-  var words: (greedy: String, temperature: String, maxTokens: String, seed: String, parameters: String, steps: String,
-              validationLoss: String, perplexity: String)
+  var words:
+    (
+      greedy: String, temperature: String, maxTokens: String, seed: String, parameters: String, steps: String,
+      validationLoss: String, perplexity: String
+    )
   var statsLastAnswer: (_ tokens: Int, _ prefillMs: String, _ rate: String) -> String
   // Explanations
   var explainTitle: String
@@ -105,8 +108,10 @@ struct ChatStrings {
     statsTurns: { "\($0) answers, \($1) tokens generated in \($2) s (\($3) tokens/s)" },
     statsContext: { "context: \($0) of \($1) tokens in use" },
     statsTrained: "trained",
-    words: (greedy: "argmax (temperature 0)", temperature: "temperature", maxTokens: "max tokens", seed: "seed",
-            parameters: "parameters", steps: "steps", validationLoss: "validation loss", perplexity: "perplexity"),
+    words: (
+      greedy: "argmax (temperature 0)", temperature: "temperature", maxTokens: "max tokens", seed: "seed",
+      parameters: "parameters", steps: "steps", validationLoss: "validation loss", perplexity: "perplexity"
+    ),
     statsLastAnswer: { "last answer: \($0) tokens, prefill \($1) ms, \($2) tokens/s" },
     explainTitle: "How this answer was made",
     explainTokenization: { "1. Tokenization: your text has \($0) bytes and became \($1) tokens:" },
@@ -164,8 +169,10 @@ struct ChatStrings {
     statsTurns: { "\($0) respostas, \($1) tokens gerados em \($2) s (\($3) tokens/s)" },
     statsContext: { "contexto: \($0) de \($1) tokens em uso" },
     statsTrained: "treino",
-    words: (greedy: "argmax (temperatura 0)", temperature: "temperatura", maxTokens: "máx. de tokens", seed: "semente",
-            parameters: "parâmetros", steps: "passos", validationLoss: "perda de validação", perplexity: "perplexidade"),
+    words: (
+      greedy: "argmax (temperatura 0)", temperature: "temperatura", maxTokens: "máx. de tokens", seed: "semente",
+      parameters: "parâmetros", steps: "passos", validationLoss: "perda de validação", perplexity: "perplexidade"
+    ),
     statsLastAnswer: { "última resposta: \($0) tokens, prefill \($1) ms, \($2) tokens/s" },
     explainTitle: "Como esta resposta foi feita",
     explainTokenization: { "1. Tokenização: seu texto tem \($0) bytes e virou \($1) tokens:" },

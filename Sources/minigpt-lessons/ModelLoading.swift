@@ -39,8 +39,9 @@ enum ModelLoader {
           + "\(checkpoint.config.vocabSize); they do not belong together (pass the right --tokenizer)")
     }
     let stops = Set(endOfTextTokens.compactMap { tokenizer?.id(of: $0) }.map { Int32($0) })
-    return LoadedModel(model: model, tokenizer: tokenizer, modelURL: modelURL, tokenizerURL: tokenizerURL,
-                       trainingState: checkpoint.trainingState, stopTokens: stops)
+    return LoadedModel(
+      model: model, tokenizer: tokenizer, modelURL: modelURL, tokenizerURL: tokenizerURL,
+      trainingState: checkpoint.trainingState, stopTokens: stops)
   }
 
   static func resolveModel(_ path: String?) throws -> URL {
@@ -54,7 +55,8 @@ enum ModelLoader {
     }
     let url = URL(fileURLWithPath: path)
     guard FileManager.default.fileExists(atPath: url.path) else {
-      throw CLIError.missingFile("\(path): no such file or folder (give one of our .safetensors files or a Hugging Face GPT-2 folder)")
+      throw CLIError.missingFile(
+        "\(path): no such file or folder (give one of our .safetensors files or a Hugging Face GPT-2 folder)")
     }
     return url
   }
@@ -70,7 +72,8 @@ enum ModelLoader {
     var isFolder: ObjCBool = false
     if files.fileExists(atPath: model.path, isDirectory: &isFolder), isFolder.boolValue {
       let hasJSON = files.fileExists(atPath: model.appendingPathComponent("tokenizer.json").path)
-      let hasGPT2 = files.fileExists(atPath: model.appendingPathComponent("vocab.json").path)
+      let hasGPT2 =
+        files.fileExists(atPath: model.appendingPathComponent("vocab.json").path)
         && files.fileExists(atPath: model.appendingPathComponent("merges.txt").path)
       return hasJSON || hasGPT2 ? model : nil
     }

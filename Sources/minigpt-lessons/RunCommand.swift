@@ -10,15 +10,17 @@ import Render
 
 /// Options shared by run, render and check.
 struct LessonOptions: ParsableArguments {
-  @Option(help: "Compute backend: cpu, gpu or auto (default: the lesson's, else auto).",
-          transform: LessonCLI.backend)
+  @Option(
+    help: "Compute backend: cpu, gpu or auto (default: the lesson's, else auto).",
+    transform: LessonCLI.backend)
   var backend: BackendChoice?
 
   @Option(help: "Seed for every random choice (default: the lesson's, else 0).")
   var seed: UInt64?
 
-  @Option(name: .customLong("lang"), help: "Language of the explanations: en or pt-BR.",
-          transform: LessonCLI.language)
+  @Option(
+    name: .customLong("lang"), help: "Language of the explanations: en or pt-BR.",
+    transform: LessonCLI.language)
   var language: LessonLanguage?
 
   var settings: RunSettings { RunSettings(language: language, seed: seed, backend: backend) }
@@ -69,8 +71,9 @@ enum LessonCLI {
       return .success(try Lesson.load(path: path))
     } catch LessonError.invalidLesson(let diagnostics) {
       let source = try? String(contentsOfFile: path, encoding: .utf8)
-      printError(Diagnostics.report(diagnostics, source: source)
-                 + "\(diagnostics.count) problem\(diagnostics.count == 1 ? "" : "s") in \(path); nothing was run")
+      printError(
+        Diagnostics.report(diagnostics, source: source)
+          + "\(diagnostics.count) problem\(diagnostics.count == 1 ? "" : "s") in \(path); nothing was run")
       return .failure(invalidLesson)
     } catch {
       printError(String(describing: error))
@@ -125,8 +128,9 @@ struct RunCommand: ParsableCommand {
       return answer.trimmingCharacters(in: .whitespaces).lowercased() != "q"
     }
     if !result.failures.isEmpty {
-      LessonCLI.printError(Diagnostics.report(result.failures, source: lesson.source)
-                           + "\(result.failures.count) failure\(result.failures.count == 1 ? "" : "s") in \(file)")
+      LessonCLI.printError(
+        Diagnostics.report(result.failures, source: lesson.source)
+          + "\(result.failures.count) failure\(result.failures.count == 1 ? "" : "s") in \(file)")
       throw LessonCLI.failed
     }
   }

@@ -110,7 +110,8 @@ struct TokenizeCommand: ParsableCommand {
     let roundTrip = try bpe.decodeBytes(ids) == bytes
     print(
       String(
-        format: "{\"bytes\": %d, \"chunks\": %d, \"tokens\": %d, \"single_MBps\": %.3f, \"single_cold_MBps\": %.3f, \"roundtrip_ok\": %@}",
+        format:
+          "{\"bytes\": %d, \"chunks\": %d, \"tokens\": %d, \"single_MBps\": %.3f, \"single_cold_MBps\": %.3f, \"roundtrip_ok\": %@}",
         bytes.count, chunks.count, ids.count, megabytes / warm, megabytes / cold, roundTrip ? "true" : "false"))
     if let idsOut {
       try Data(ids.map(String.init).joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: idsOut))

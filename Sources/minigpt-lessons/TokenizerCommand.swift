@@ -5,9 +5,9 @@ import Foundation
 import Tokenizer
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 struct TokenizerCommand: ParsableCommand {
@@ -96,8 +96,11 @@ func displayed(_ token: String) -> String {
 /// Bytes shown in quotes: valid UTF-8 as text, otherwise (a piece of a character) as \xNN escapes.
 func displayed(bytes: [UInt8]) -> String {
   if let text = String(validating: bytes, as: UTF8.self) { return "\"" + escapedForTerminal(text) + "\"" }
-  return "\"" + bytes.map { (0x20..<0x7F).contains($0) && $0 != 0x22 && $0 != 0x5C
-    ? String(UnicodeScalar($0)) : String(format: "\\x%02X", $0) }.joined() + "\""
+  return "\""
+    + bytes.map {
+      (0x20..<0x7F).contains($0) && $0 != 0x22 && $0 != 0x5C
+        ? String(UnicodeScalar($0)) : String(format: "\\x%02X", $0)
+    }.joined() + "\""
 }
 
 /// Control characters and quotes written as escapes, so a token cannot move the cursor.

@@ -42,8 +42,10 @@ struct GenerationTrace {
 }
 
 enum TracedGenerator {
-  static func generate(model: GPT, prompt: [Int32], maxNewTokens: Int, sampling: SamplingSettings, seed: UInt64,
-                       stopTokens: Set<Int32>, captureTensors: Bool, onToken: (Int32) -> Bool) throws -> GenerationTrace {
+  static func generate(
+    model: GPT, prompt: [Int32], maxNewTokens: Int, sampling: SamplingSettings, seed: UInt64,
+    stopTokens: Set<Int32>, captureTensors: Bool, onToken: (Int32) -> Bool
+  ) throws -> GenerationTrace {
     try sampling.validate()
     guard !prompt.isEmpty else { throw EngineError.invalidTokens("the prompt is empty: generation needs at least one token") }
     let limit = model.config.contextLength
@@ -100,7 +102,8 @@ enum TracedGenerator {
         attention.append(Array(all[base..<(base + T)]))
       }
     }
-    return TensorSnapshot(embeddingRows: rows, positionRow: positionRow, attention: attention,
-                          cacheBytes: cache.filledBytes, cacheCapacityBytes: cache.capacityBytes)
+    return TensorSnapshot(
+      embeddingRows: rows, positionRow: positionRow, attention: attention,
+      cacheBytes: cache.filledBytes, cacheCapacityBytes: cache.capacityBytes)
   }
 }

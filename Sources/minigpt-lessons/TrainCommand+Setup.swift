@@ -42,8 +42,9 @@ extension TrainCommand {
     let defaults = TrainingDefaults.forBackend(backend.kind, config: cfg)
     let B = batchSize ?? defaults.batchSize, T = cfg.contextLength
     let lr = learningRate ?? defaults.learningRate
-    try MemoryBudget.check(MemoryBudget.trainingBytes(cfg, B: B, T: T),
-                           what: "training n_layer \(cfg.layerCount), n_embd \(cfg.embeddingSize), vocab \(cfg.vocabSize) with batch \(B) × \(T)")
+    try MemoryBudget.check(
+      MemoryBudget.trainingBytes(cfg, B: B, T: T),
+      what: "training n_layer \(cfg.layerCount), n_embd \(cfg.embeddingSize), vocab \(cfg.vocabSize) with batch \(B) × \(T)")
     var notes: [String] = []
     if batchSize == nil { notes.append(defaults.batchReason) }
     if learningRate == nil { notes.append(defaults.learningRateReason) }
@@ -71,16 +72,18 @@ extension TrainCommand {
     let totalSteps = steps ?? (epochs ?? Self.defaultEpochs) * stepsPerEpoch
     // The whole validation split, in at most 64 batches.
     let evaluationBatches = min(64, max(1, (dataset.validationRange.count + B * T - 1) / (B * T)))
-    let settings = TrainingSettings(batchSize: B, sequenceLength: T, steps: totalSteps, learningRate: lr,
-                                    warmupSteps: warmup, seed: seed ?? Self.defaultSeed,
-                                    evaluationBatches: evaluationBatches)
+    let settings = TrainingSettings(
+      batchSize: B, sequenceLength: T, steps: totalSteps, learningRate: lr,
+      warmupSteps: warmup, seed: seed ?? Self.defaultSeed,
+      evaluationBatches: evaluationBatches)
     let model = try GPT(config: cfg, backend: backend, seed: settings.seed)
     model.leanActivations = true  // training only: a third less memory, the same numbers
     let trainer = try Trainer(model: model, data: dataset, settings: settings)
     let record = TrainingRecord(
       settings: settings, rngState: trainer.rng.state, tokenizer: Self.relativePath(of: tokenizerURL, from: outURL),
       dataPath: Self.recordedPath(of: dataURL), dataTokens: tokens.count, dataFingerprint: TrainingRecord.fingerprint(tokens),
-      validationFraction: validationFraction, stepsPerEpoch: stepsPerEpoch, configName: custom ? "\(configName) (custom)" : configName)
+      validationFraction: validationFraction, stepsPerEpoch: stepsPerEpoch,
+      configName: custom ? "\(configName) (custom)" : configName)
     return TrainingSetup(trainer: trainer, record: record, defaultsNote: notes.isEmpty ? nil : notes.joined(separator: "; "))
   }
 
@@ -103,7 +106,8 @@ extension TrainCommand {
       throw CLIError.invalidValue("\(out) holds no AdamW state (it was saved with --weights-only), so it cannot be resumed")
     }
     let folder = outURL.deletingLastPathComponent()
-    let tokenizerURL = record.tokenizer.hasPrefix("/") ? URL(fileURLWithPath: record.tokenizer) : folder.appendingPathComponent(record.tokenizer)
+    let tokenizerURL =
+      record.tokenizer.hasPrefix("/") ? URL(fileURLWithPath: record.tokenizer) : folder.appendingPathComponent(record.tokenizer)
     let bpe = try BPETokenizer.load(from: tokenizerURL)
     let dataURL = try resolveData(data ?? record.dataPath)
     let tokens = bpe.encode(bytes: try BPETrainer.readCorpus(at: dataURL)).map { Int32($0) }
@@ -115,13 +119,16 @@ extension TrainCommand {
     var settings = record.settings
     if steps != nil || epochs != nil {
       let total = steps ?? (epochs! * record.stepsPerEpoch)
-      if total != settings.steps { print("note: the run's total changes from \(settings.steps) to \(total) steps; the learning-rate schedule follows") }
+      if total != settings.steps {
+        print("note: the run's total changes from \(settings.steps) to \(total) steps; the learning-rate schedule follows")
+      }
       settings.steps = total
       settings.schedule.totalSteps = total
     }
     record.settings = settings
-    let dataset = try TokenDataset(tokens: tokens, validationFraction: record.validationFraction,
-                                   sequenceLength: settings.sequenceLength)
+    let dataset = try TokenDataset(
+      tokens: tokens, validationFraction: record.validationFraction,
+      sequenceLength: settings.sequenceLength)
     let model = try GPT(checkpoint: checkpoint, backend: backend)
     model.leanActivations = true
     let trainer = try Trainer(model: model, data: dataset, settings: settings)
@@ -135,9 +142,10 @@ extension TrainCommand {
     let wanted = path ?? ProjectFiles.corpus
     if FileManager.default.fileExists(atPath: wanted) { return URL(fileURLWithPath: wanted) }
     if !wanted.hasPrefix("/"), let found = ProjectFiles.locate(wanted) { return found }
-    throw CLIError.missingFile(path == nil
-      ? "no --data given and \(ProjectFiles.corpus) was not found; pass --data FILE"
-      : "\(wanted): no such data file")
+    throw CLIError.missingFile(
+      path == nil
+        ? "no --data given and \(ProjectFiles.corpus) was not found; pass --data FILE"
+        : "\(wanted): no such data file")
   }
 
   /// How the data is recorded: relative to the current folder when it lies inside it (the

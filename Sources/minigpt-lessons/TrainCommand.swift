@@ -69,7 +69,9 @@ struct TrainCommand: ParsableCommand {
   @Flag(help: "Replace --out if it exists (without --resume).")
   var force = false
 
-  @Option(help: "Use this tokenizer (tokenizer.json, or a folder with tokenizer.json or vocab.json + merges.txt) instead of training one.")
+  @Option(
+    help:
+      "Use this tokenizer (tokenizer.json, or a folder with tokenizer.json or vocab.json + merges.txt) instead of training one.")
   var tokenizer: String?
 
   @Option(name: .customLong("vocab-size"), help: "Vocabulary of the tokenizer to train (default 2048).")
@@ -81,7 +83,8 @@ struct TrainCommand: ParsableCommand {
   @Option(name: .customLong("batch-size"), help: "Sequences per step (default: depends on the backend).")
   var batchSize: Int?
 
-  @Option(name: [.customLong("lr"), .customLong("learning-rate")], help: "Peak learning rate (default: depends on the model width).")
+  @Option(
+    name: [.customLong("lr"), .customLong("learning-rate")], help: "Peak learning rate (default: depends on the model width).")
   var learningRate: Float?
 
   @Option(help: "Warm-up steps of the learning rate (default: 5 % of the steps).")
@@ -90,13 +93,16 @@ struct TrainCommand: ParsableCommand {
   @Option(name: .customLong("validation-fraction"), help: "Share of the tokens (the end of the file) held out for validation.")
   var validationFraction: Double = 0.1
 
-  @Option(name: .customLong("log-every"), help: "Without a terminal: print a progress line every N steps (default: 1 % of the run).")
+  @Option(
+    name: .customLong("log-every"), help: "Without a terminal: print a progress line every N steps (default: 1 % of the run).")
   var logEvery: Int?
 
   @Option(name: .customLong("stop-after"), help: "Run at most N steps now, save and exit; continue later with --resume.")
   var stopAfter: Int?
 
-  @Flag(name: .customLong("weights-only"), help: "Leave the AdamW state out of the final save (3× smaller; that file cannot be resumed).")
+  @Flag(
+    name: .customLong("weights-only"),
+    help: "Leave the AdamW state out of the final save (3× smaller; that file cannot be resumed).")
   var weightsOnly = false
 
   @Flag(help: "No progress bar, even on a terminal.")
@@ -104,9 +110,11 @@ struct TrainCommand: ParsableCommand {
 
   func validate() throws {
     if epochs != nil && steps != nil { throw ValidationError("give --epochs or --steps, not both") }
-    for (name, value) in [("--epochs", epochs), ("--steps", steps), ("--layers", layers), ("--heads", heads),
-                          ("--embedding", embedding), ("--context", context), ("--batch-size", batchSize),
-                          ("--log-every", logEvery), ("--stop-after", stopAfter)] {
+    for (name, value) in [
+      ("--epochs", epochs), ("--steps", steps), ("--layers", layers), ("--heads", heads),
+      ("--embedding", embedding), ("--context", context), ("--batch-size", batchSize),
+      ("--log-every", logEvery), ("--stop-after", stopAfter),
+    ] {
       if let value, value < 1 { throw ValidationError("\(name) must be at least 1, got \(value)") }
     }
     if let b = batchSize, b > 65_536 { throw ValidationError("--batch-size \(b) is absurdly large") }
@@ -119,7 +127,8 @@ struct TrainCommand: ParsableCommand {
       throw ValidationError("--validation-fraction must be in [0, 0.9), got \(validationFraction)")
     }
     if let c = config, GPTConfiguration.presets[c] == nil {
-      throw ValidationError("--config must be one of \(GPTConfiguration.presets.keys.sorted().joined(separator: ", ")), got \"\(c)\"")
+      throw ValidationError(
+        "--config must be one of \(GPTConfiguration.presets.keys.sorted().joined(separator: ", ")), got \"\(c)\"")
     }
     if tokenizer != nil && vocabularySize != nil {
       throw ValidationError("--vocab-size trains a tokenizer; it cannot be combined with --tokenizer")
@@ -142,18 +151,23 @@ struct TrainCommand: ParsableCommand {
     let trainer = setup.trainer
     let s = trainer.settings
     let cfg = trainer.model.config
-    print(style.bold("train") + " \(setup.record.configName): n_layer \(cfg.layerCount), n_head \(cfg.headCount), "
-      + "n_embd \(cfg.embeddingSize), n_positions \(cfg.contextLength), vocab \(cfg.vocabSize) — "
-      + "\(grouped(cfg.parameterCount)) parameters on \(trainer.model.backend.deviceName)")
-    print("data: \(setup.record.dataPath) → \(grouped(trainer.data.tokens.count)) tokens (training "
-      + "\(grouped(trainer.data.trainRange.count)), validation \(grouped(trainer.data.validationRange.count)))")
-    print("batch \(s.batchSize) × \(s.sequenceLength) tokens, learning rate " + String(format: "%.1e", s.schedule.maxLearningRate)
-      + " (warm-up \(s.schedule.warmupSteps) step\(s.schedule.warmupSteps == 1 ? "" : "s"), cosine to " + String(format: "%.1e", s.schedule.minLearningRate)
-      + "), AdamW weight decay \(s.adamW.weightDecay), clip \(s.adamW.gradientClip.map { "\($0)" } ?? "off"), seed \(s.seed)")
+    print(
+      style.bold("train") + " \(setup.record.configName): n_layer \(cfg.layerCount), n_head \(cfg.headCount), "
+        + "n_embd \(cfg.embeddingSize), n_positions \(cfg.contextLength), vocab \(cfg.vocabSize) — "
+        + "\(grouped(cfg.parameterCount)) parameters on \(trainer.model.backend.deviceName)")
+    print(
+      "data: \(setup.record.dataPath) → \(grouped(trainer.data.tokens.count)) tokens (training "
+        + "\(grouped(trainer.data.trainRange.count)), validation \(grouped(trainer.data.validationRange.count)))")
+    print(
+      "batch \(s.batchSize) × \(s.sequenceLength) tokens, learning rate " + String(format: "%.1e", s.schedule.maxLearningRate)
+        + " (warm-up \(s.schedule.warmupSteps) step\(s.schedule.warmupSteps == 1 ? "" : "s"), cosine to "
+        + String(format: "%.1e", s.schedule.minLearningRate)
+        + "), AdamW weight decay \(s.adamW.weightDecay), clip \(s.adamW.gradientClip.map { "\($0)" } ?? "off"), seed \(s.seed)")
     if let note = setup.defaultsNote { print("defaults: \(note)") }
     let epochs = (s.steps + setup.record.stepsPerEpoch - 1) / setup.record.stepsPerEpoch
-    print("epoch = \(setup.record.stepsPerEpoch) steps; \(s.steps) steps ≈ \(epochs) epoch\(epochs == 1 ? "" : "s")"
-      + (trainer.completedSteps > 0 ? "; resuming at step \(trainer.completedSteps)" : ""))
+    print(
+      "epoch = \(setup.record.stepsPerEpoch) steps; \(s.steps) steps ≈ \(epochs) epoch\(epochs == 1 ? "" : "s")"
+        + (trainer.completedSteps > 0 ? "; resuming at step \(trainer.completedSteps)" : ""))
     if trainer.isFinished {
       print("already trained \(trainer.completedSteps) of \(s.steps) steps; give a larger --steps or --epochs to continue")
       return
@@ -163,8 +177,9 @@ struct TrainCommand: ParsableCommand {
     let display = TrainingProgressDisplay(
       totalSteps: s.steps, useBar: useBar, logEvery: logEvery ?? max(1, s.steps / 100),
       style: TextStyle(enabled: Terminal.colorEnabled(forStandardError: true)))
-    let run = TrainingRun(trainer: trainer, record: setup.record, outURL: outURL, display: display,
-                          stopAfter: stopAfter, weightsOnlyAtEnd: weightsOnly, style: style)
+    let run = TrainingRun(
+      trainer: trainer, record: setup.record, outURL: outURL, display: display,
+      stopAfter: stopAfter, weightsOnlyAtEnd: weightsOnly, style: style)
     installSaveTestHook()
     InterruptSignal.install()
     defer { InterruptSignal.uninstall() }
@@ -175,8 +190,9 @@ struct TrainCommand: ParsableCommand {
     let resumeHint = "continue with: minigpt-lessons train --resume --out \(out)"
     switch outcome {
     case .finished:
-      print("done: \(trainer.completedSteps) steps in \(formatDuration(seconds)) → \(outURL.path)"
-        + (weightsOnly ? " (weights only)" : ""))
+      print(
+        "done: \(trainer.completedSteps) steps in \(formatDuration(seconds)) → \(outURL.path)"
+          + (weightsOnly ? " (weights only)" : ""))
     case .paused:
       print("stopped after \(stopAfter ?? 0) steps at step \(trainer.completedSteps); saved \(outURL.path); \(resumeHint)")
     case .interrupted(let signal):

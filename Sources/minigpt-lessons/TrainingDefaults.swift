@@ -21,16 +21,19 @@ struct TrainingDefaults {
     let lrReason = "lr \(wide ? "6e-4" : "1e-3") for width \(wide ? "≥" : "<") 512"
     switch kind {
     case .reference:
-      return TrainingDefaults(batchSize: 4, learningRate: learningRate,
-                              batchReason: "batch 4 for the reference backend (naive loops)", learningRateReason: lrReason)
+      return TrainingDefaults(
+        batchSize: 4, learningRate: learningRate,
+        batchReason: "batch 4 for the reference backend (naive loops)", learningRateReason: lrReason)
     case .cpu:
       let b = wide ? 8 : 16
-      return TrainingDefaults(batchSize: b, learningRate: learningRate,
-                              batchReason: "batch \(b) for the CPU backend", learningRateReason: lrReason)
+      return TrainingDefaults(
+        batchSize: b, learningRate: learningRate,
+        batchReason: "batch \(b) for the CPU backend", learningRateReason: lrReason)
     case .vulkan:
       let b = wide ? 16 : 32
-      return TrainingDefaults(batchSize: b, learningRate: learningRate,
-                              batchReason: "batch \(b) for the GPU backend", learningRateReason: lrReason)
+      return TrainingDefaults(
+        batchSize: b, learningRate: learningRate,
+        batchReason: "batch \(b) for the GPU backend", learningRateReason: lrReason)
     }
   }
 }
@@ -62,8 +65,9 @@ enum MemoryBudget {
     let limit = 0.8 * physicalBytes
     guard bytes <= limit else {
       throw CLIError.tooLarge(
-        String(format: "%@ needs about %.1f GiB but this machine has %.1f GiB of memory (the limit is 80%%); "
-          + "use a smaller --config, --batch-size or --context", what, bytes / 1_073_741_824, physicalBytes / 1_073_741_824))
+        String(
+          format: "%@ needs about %.1f GiB but this machine has %.1f GiB of memory (the limit is 80%%); "
+            + "use a smaller --config, --batch-size or --context", what, bytes / 1_073_741_824, physicalBytes / 1_073_741_824))
     }
   }
 }

@@ -27,7 +27,8 @@ final class TrainingProgressDisplay {
     averageStepSeconds = averageStepSeconds.map { 0.9 * $0 + 0.1 * r.seconds } ?? r.seconds
     averageTokensPerSecond = averageTokensPerSecond.map { 0.9 * $0 + 0.1 * r.tokensPerSecond } ?? r.tokensPerSecond
     let eta = Double(totalSteps - r.step) * (averageStepSeconds ?? 0)
-    let fields = String(format: "loss %.4f  lr %.2e  ", r.loss, r.learningRate)
+    let fields =
+      String(format: "loss %.4f  lr %.2e  ", r.loss, r.learningRate)
       + "\(grouped(Int(averageTokensPerSecond ?? 0))) tok/s  ETA \(formatDuration(eta))"
     if useBar {
       let now = Date()

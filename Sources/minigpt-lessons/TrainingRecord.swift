@@ -74,7 +74,9 @@ struct TrainingRecord: Equatable {
     }
     func number<T: LosslessStringConvertible>(_ key: String, as: T.Type) throws -> T {
       let text = try field(key)
-      guard let value = T(text) else { throw CLIError.invalidValue("\(path): training state \"\(key)\" is \"\(text)\", not a number") }
+      guard let value = T(text) else {
+        throw CLIError.invalidValue("\(path): training state \"\(key)\" is \"\(text)\", not a number")
+      }
       return value
     }
     do {
@@ -97,12 +99,15 @@ struct TrainingRecord: Equatable {
     trainLoss = state[TrainingStateKey.trainLoss].flatMap(Float.init)
     validationLoss = state[TrainingStateKey.validationLoss].flatMap(Float.init)
     guard stepsPerEpoch >= 1, epochLossSteps >= 0 else {
-      throw CLIError.invalidValue("\(path): training state has steps_per_epoch \(stepsPerEpoch) and epoch_loss_steps \(epochLossSteps)")
+      throw CLIError.invalidValue(
+        "\(path): training state has steps_per_epoch \(stepsPerEpoch) and epoch_loss_steps \(epochLossSteps)")
     }
   }
 
-  init(settings: TrainingSettings, rngState: UInt64, tokenizer: String, dataPath: String, dataTokens: Int,
-       dataFingerprint: String, validationFraction: Double, stepsPerEpoch: Int, configName: String) {
+  init(
+    settings: TrainingSettings, rngState: UInt64, tokenizer: String, dataPath: String, dataTokens: Int,
+    dataFingerprint: String, validationFraction: Double, stepsPerEpoch: Int, configName: String
+  ) {
     self.settings = settings
     self.rngState = rngState
     self.tokenizer = tokenizer

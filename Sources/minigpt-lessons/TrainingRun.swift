@@ -23,8 +23,10 @@ final class TrainingRun {
   let weightsOnlyAtEnd: Bool
   let style: TextStyle
 
-  init(trainer: Trainer, record: TrainingRecord, outURL: URL, display: TrainingProgressDisplay, stopAfter: Int?,
-       weightsOnlyAtEnd: Bool, style: TextStyle) {
+  init(
+    trainer: Trainer, record: TrainingRecord, outURL: URL, display: TrainingProgressDisplay, stopAfter: Int?,
+    weightsOnlyAtEnd: Bool, style: TextStyle
+  ) {
     self.trainer = trainer
     self.record = record
     self.outURL = outURL
@@ -51,7 +53,8 @@ final class TrainingRun {
       guard result.loss.isFinite else {
         display.clear()
         throw CLIError.invalidValue(
-          "the loss became \(result.loss) at step \(result.step): training diverged; try a lower --lr (now \(trainer.settings.schedule.maxLearningRate))")
+          "the loss became \(result.loss) at step \(result.step): training diverged; try a lower --lr (now \(trainer.settings.schedule.maxLearningRate))"
+        )
       }
       stepsThisRun += 1
       record.epochLossSum += Double(result.loss)
@@ -77,7 +80,8 @@ final class TrainingRun {
     display.clear()
     var line = "epoch \(epoch)/\(epochCount) (step \(step)): train loss " + String(format: "%.4f", trainLoss)
     if let validation {
-      line += ", validation loss " + style.bold(String(format: "%.4f", validation))
+      line +=
+        ", validation loss " + style.bold(String(format: "%.4f", validation))
         + ", perplexity " + String(format: "%.1f", perplexity(loss: validation))
     }
     writeStandardOutput(line + " — saved \(outURL.path)\n")

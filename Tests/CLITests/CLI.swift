@@ -3,13 +3,13 @@
 // $MINIGPT_LESSONS_BINARY. Output goes to temporary files, not pipes, so a chatty child can never
 // block on a full pipe; every wait has a deadline.
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 struct CLIResult {
@@ -33,7 +33,9 @@ enum CLI {
   }()
 
   static func requireBinary() throws -> URL {
-    try #require(binary, "the minigpt-lessons executable was not found next to the tests; run `swift build` first or set MINIGPT_LESSONS_BINARY")
+    try #require(
+      binary,
+      "the minigpt-lessons executable was not found next to the tests; run `swift build` first or set MINIGPT_LESSONS_BINARY")
   }
 
   /// A fresh temporary folder for one test.
@@ -47,14 +49,18 @@ enum CLI {
 
   /// Runs to completion (at most `timeout` seconds, then the test fails).
   @discardableResult
-  static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                  directory: URL? = nil, timeout: Double = 120) throws -> CLIResult {
+  static func run(
+    _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+    directory: URL? = nil, timeout: Double = 120
+  ) throws -> CLIResult {
     let child = try start(arguments, stdin: stdin, environment: environment, directory: directory)
     return try child.wait(timeout: timeout)
   }
 
-  static func start(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    directory: URL? = nil) throws -> RunningCLI {
+  static func start(
+    _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+    directory: URL? = nil
+  ) throws -> RunningCLI {
     let folder = try temporaryFolder("io")
     let process = Process()
     process.executableURL = try requireBinary()
@@ -111,7 +117,8 @@ final class RunningCLI {
     if process.isRunning {
       kill(process.processIdentifier, SIGKILL)
       process.waitUntilExit()
-      Issue.record("minigpt-lessons \(process.arguments ?? []) ran longer than \(timeout) s; killed.\nstdout: \(stdout)\nstderr: \(stderr)")
+      Issue.record(
+        "minigpt-lessons \(process.arguments ?? []) ran longer than \(timeout) s; killed.\nstdout: \(stdout)\nstderr: \(stderr)")
     }
     process.waitUntilExit()
     // A death by signal is reported as 128 + signal, as a shell does.

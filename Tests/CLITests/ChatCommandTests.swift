@@ -3,28 +3,31 @@
 // run (`generate`, `tokenize`), and the line editor driven through a pseudo-terminal (keys as a
 // terminal sends them: ECMA-48 arrows, DEL for backspace, Ctrl-A, Ctrl-D).
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 @Suite struct ChatCommandTests {
   @Test func pipedSessionRunsEveryCommandAndEndsAtEOF() throws {
     let model = try TinyModel.url().path
-    let input = [
-      "O Brasil é", "/temp 0", "/tokens 5", "/topk 3", "/topp 0.9", "/seed 7", "/tokens-demo \"a casa\"", "/stats",
-      "/explain", "/reset", "/stats", "/help", "/temp -1", "/bogus", "",
-    ].joined(separator: "\n") + "\n"
+    let input =
+      [
+        "O Brasil é", "/temp 0", "/tokens 5", "/topk 3", "/topp 0.9", "/seed 7", "/tokens-demo \"a casa\"", "/stats",
+        "/explain", "/reset", "/stats", "/help", "/temp -1", "/bogus", "",
+      ].joined(separator: "\n") + "\n"
     let r = try CLI.run(["chat", "--model", model, "--lang", "en", "--max-tokens", "6"], stdin: input)
     #expect(r.status == 0, "\(r.stderr)")
     let out = r.stdout
-    for expected in ["temperature = 0", "max tokens = 5", "top-k = 3", "top-p = 0.9", "seed = 7",
-                     "\"a casa\" → ", "1 answers, 6 tokens generated", "argmax (temperature 0), max tokens 5, seed 7",
-                     "How this answer was made", "conversation cleared", "context: 0 of 32 tokens in use", "/tokens-demo \"text\""] {
+    for expected in [
+      "temperature = 0", "max tokens = 5", "top-k = 3", "top-p = 0.9", "seed = 7",
+      "\"a casa\" → ", "1 answers, 6 tokens generated", "argmax (temperature 0), max tokens 5, seed 7",
+      "How this answer was made", "conversation cleared", "context: 0 of 32 tokens in use", "/tokens-demo \"text\"",
+    ] {
       #expect(out.contains(expected), "stdout lacks \(expected)")
     }
     #expect(r.stderr.contains("error: usage: /temp X"))
@@ -41,25 +44,33 @@ import TestSupport
   @Test func answersEqualGenerateForTheSameSeed() throws {
     let model = try TinyModel.url().path
     for (temperature, seed) in [("0", "1"), ("0.9", "11")] {
-      let chat = try CLI.run(["chat", "--model", model, "--temperature", temperature, "--seed", seed, "--max-tokens", "10"],
-                             stdin: "A menina\n")
-      let generate = try CLI.run(["generate", "--model", model, "--prompt", "A menina", "--temperature", temperature,
-                                  "--seed", seed, "--max-tokens", "10", "--no-echo"])
+      let chat = try CLI.run(
+        ["chat", "--model", model, "--temperature", temperature, "--seed", seed, "--max-tokens", "10"],
+        stdin: "A menina\n")
+      let generate = try CLI.run([
+        "generate", "--model", model, "--prompt", "A menina", "--temperature", temperature,
+        "--seed", seed, "--max-tokens", "10", "--no-echo",
+      ])
       #expect(chat.status == 0 && generate.status == 0, "\(chat.stderr) \(generate.stderr)")
-      #expect(chat.stdout == generate.stdout, "chat \(chat.stdout.debugDescription) ≠ generate \(generate.stdout.debugDescription)")
+      #expect(
+        chat.stdout == generate.stdout, "chat \(chat.stdout.debugDescription) ≠ generate \(generate.stdout.debugDescription)")
     }
   }
 
   @Test func educationalModeExplainsWithTheRealNumbers() throws {
     let model = try TinyModel.url().path
-    let r = try CLI.run(["chat", "--model", model, "--educational", "--lang", "en", "--temperature", "0", "--max-tokens", "4"],
-                        stdin: "A casa\n")
+    let r = try CLI.run(
+      ["chat", "--model", model, "--educational", "--lang", "en", "--temperature", "0", "--max-tokens", "4"],
+      stdin: "A casa\n")
     #expect(r.status == 0, "\(r.stderr)")
     let lines = r.stdout.split(separator: "\n").map(String.init)
     // 1. The tokenization equals `tokenize`'s ids for the same text.
-    let tokenized = try CLI.run(["tokenize", "--tokenizer", model.replacingOccurrences(of: ".safetensors", with: ".tokenizer.json"),
-                                 "--json", "A casa"])
-    let ids = try #require((try JSONSerialization.jsonObject(with: Data(tokenized.stdout.utf8)) as? [String: Any])?["ids"] as? [Int])
+    let tokenized = try CLI.run([
+      "tokenize", "--tokenizer", model.replacingOccurrences(of: ".safetensors", with: ".tokenizer.json"),
+      "--json", "A casa",
+    ])
+    let ids = try #require(
+      (try JSONSerialization.jsonObject(with: Data(tokenized.stdout.utf8)) as? [String: Any])?["ids"] as? [Int])
     let shown = try #require(lines.firstIndex { $0.contains("1. Tokenization") }).advanced(by: 1)
     let shownIDs = lines[shown].split(separator: " ").compactMap { $0.split(separator: "=").last.flatMap { Int($0) } }
     #expect(shownIDs == ids, "\(lines[shown]) vs \(ids)")
@@ -74,12 +85,15 @@ import TestSupport
     }
     #expect(probabilities.count == 5 && probabilities == probabilities.sorted(by: >), "\(probabilities)")
     // 3. The answer is the greedy continuation `generate` prints.
-    let generate = try CLI.run(["generate", "--model", model, "--prompt", "A casa", "--temperature", "0", "--max-tokens", "4", "--no-echo"])
+    let generate = try CLI.run([
+      "generate", "--model", model, "--prompt", "A casa", "--temperature", "0", "--max-tokens", "4", "--no-echo",
+    ])
     #expect(lines.contains(generate.stdout.trimmingCharacters(in: .newlines)), "answer missing: \(generate.stdout)")
     #expect(lines.contains { $0.hasPrefix("4. Timing: prefill") && $0.contains("tokens/s for 4 tokens") })
     // Portuguese on request, tensors on request.
     let pt = try CLI.run(["chat", "--model", model, "--show-tensors", "--lang", "pt-BR", "--max-tokens", "2"], stdin: "Olá\n")
-    #expect(pt.stdout.contains("1. Tokenização") && pt.stdout.contains("Tensores") && pt.stdout.contains("cache KV"), "\(pt.stdout)")
+    #expect(
+      pt.stdout.contains("1. Tokenização") && pt.stdout.contains("Tensores") && pt.stdout.contains("cache KV"), "\(pt.stdout)")
   }
 
   @Test func lineEditorWorksThroughATerminal() throws {
@@ -211,9 +225,9 @@ private enum PTY {
   typealias NameFunction = @convention(c) (Int32) -> UnsafeMutablePointer<CChar>?
   static func symbol<T>(_ name: String, as type: T.Type) -> T {
     #if os(Linux)
-      let everywhere: UnsafeMutableRawPointer? = nil  // glibc's RTLD_DEFAULT
+    let everywhere: UnsafeMutableRawPointer? = nil  // glibc's RTLD_DEFAULT
     #else
-      let everywhere = UnsafeMutableRawPointer(bitPattern: -2)  // Darwin's RTLD_DEFAULT
+    let everywhere = UnsafeMutableRawPointer(bitPattern: -2)  // Darwin's RTLD_DEFAULT
     #endif
     guard let pointer = dlsym(everywhere, name) else {
       fatalError("libc has no \(name)")

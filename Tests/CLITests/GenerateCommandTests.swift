@@ -3,8 +3,8 @@
 // Tests/Fixtures/make_reference.py), with and without the KV cache; text streams to stdout with
 // statistics on stderr; seeds reproduce; the shipped model is the default; errors are clean.
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct GenerateCommandTests {
   @Test func huggingFaceFolderMatchesTransformersGreedy() throws {
@@ -16,8 +16,11 @@ import TestSupport
     let newTokens = try #require(reference["max_new_tokens"] as? Int)
     let folder = TestPaths.fixtures.appendingPathComponent("reference/tiny-gpt2").path
     for cache in [true, false] {
-      let r = try CLI.run(["generate", "--model", folder, "--prompt-ids", prompt.map(String.init).joined(separator: ","),
-                           "--max-tokens", String(newTokens), "--temperature", "0"] + (cache ? [] : ["--no-kv-cache"]))
+      let r = try CLI.run(
+        [
+          "generate", "--model", folder, "--prompt-ids", prompt.map(String.init).joined(separator: ","),
+          "--max-tokens", String(newTokens), "--temperature", "0",
+        ] + (cache ? [] : ["--no-kv-cache"]))
       #expect(r.status == 0, "\(r.stderr)")
       let ids = r.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int($0) }
       #expect(ids == expected, "KV cache \(cache): \(ids) vs transformers \(expected)")
@@ -32,8 +35,9 @@ import TestSupport
     let folder = try CLI.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     try FileManager.default.copyItem(at: model, to: folder.appendingPathComponent("model.safetensors"))
-    try FileManager.default.copyItem(at: model.deletingPathExtension().appendingPathExtension("tokenizer.json"),
-                                     to: folder.appendingPathComponent("tokenizer.json"))
+    try FileManager.default.copyItem(
+      at: model.deletingPathExtension().appendingPathExtension("tokenizer.json"),
+      to: folder.appendingPathComponent("tokenizer.json"))
     let args = ["generate", "--prompt", "A casa", "--max-tokens", "10", "--seed", "4"]
     let fromFolder = try CLI.run(args + ["--model", folder.path])
     let fromFile = try CLI.run(args + ["--model", model.path])
@@ -80,14 +84,17 @@ import TestSupport
     }
     var sawSplitCharacter = false
     for seed in 1...6 {
-      let common = ["generate", "--model", model.path, "--prompt", "A educação", "--max-tokens", "40", "--seed", String(seed),
-                    "--temperature", "1.2", "--no-echo"]
+      let common = [
+        "generate", "--model", model.path, "--prompt", "A educação", "--max-tokens", "40", "--seed", String(seed),
+        "--temperature", "1.2", "--no-echo",
+      ]
       let ids = try CLI.run(common + ["--ids"]).stdout.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
       let text = try CLI.run(common)
       #expect(!ids.isEmpty && ids.count <= 40)  // fewer when the end-of-text token is drawn
       let expected = ids.flatMap { tokenBytes[$0] ?? [] }
       #expect(Array(text.stdout.utf8.dropLast()) == Array(String(decoding: expected, as: UTF8.self).utf8), "seed \(seed)")
-      sawSplitCharacter = sawSplitCharacter || ids.contains { id in tokenBytes[id].map { String(bytes: $0, encoding: .utf8) == nil } ?? false }
+      sawSplitCharacter =
+        sawSplitCharacter || ids.contains { id in tokenBytes[id].map { String(bytes: $0, encoding: .utf8) == nil } ?? false }
     }
     #expect(sawSplitCharacter, "no token ended inside a character; the test did not exercise the streaming decoder")
   }
@@ -120,15 +127,18 @@ import TestSupport
   @Test func badInputGivesOneClearError() throws {
     let model = try TinyModel.url().path
     let missing = try CLI.run(["generate", "--model", "/nonexistent/model.safetensors", "--prompt", "x"])
-    #expect(missing.status == 1 && missing.stderr.hasPrefix("error: /nonexistent/model.safetensors: no such file"), "\(missing.stderr)")
+    #expect(
+      missing.status == 1 && missing.stderr.hasPrefix("error: /nonexistent/model.safetensors: no such file"), "\(missing.stderr)")
     let badIDs = try CLI.run(["generate", "--model", model, "--prompt-ids", "1,99999"])
     #expect(badIDs.status == 1 && badIDs.stderr.contains("item 2 \"99999\" is not a token id in 0..<320"), "\(badIDs.stderr)")
     let topP = try CLI.run(["generate", "--model", model, "--prompt", "x", "--top-p", "1.5"])
     #expect(topP.status == 64 && topP.stderr.contains("--top-p must be in (0, 1]"), "\(topP.stderr)")
     let both = try CLI.run(["generate", "--model", model, "--prompt", "x", "--prompt-ids", "1"])
     #expect(both.status == 64, "\(both.stderr)")
-    let noTokenizer = try CLI.run(["generate", "--model", TestPaths.fixtures.appendingPathComponent("reference/tiny-gpt2").path,
-                                   "--prompt", "hello"])
+    let noTokenizer = try CLI.run([
+      "generate", "--model", TestPaths.fixtures.appendingPathComponent("reference/tiny-gpt2").path,
+      "--prompt", "hello",
+    ])
     #expect(noTokenizer.status == 1 && noTokenizer.stderr.contains("--prompt-ids"), "\(noTokenizer.stderr)")
     let corrupt = try CLI.temporaryFolder().appendingPathComponent("bad.safetensors")
     try Data([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0x7B]).write(to: corrupt)

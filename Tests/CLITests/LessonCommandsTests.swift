@@ -23,8 +23,10 @@ struct CommandResult {
 }
 
 /// Runs the binary with `arguments` in `folder`, feeding `input` to its standard input.
-func lessons(_ arguments: [String], in folder: URL, input: String = "",
-             environment: [String: String] = ["NO_COLOR": "1", "COLUMNS": "80"]) throws -> CommandResult {
+func lessons(
+  _ arguments: [String], in folder: URL, input: String = "",
+  environment: [String: String] = ["NO_COLOR": "1", "COLUMNS": "80"]
+) throws -> CommandResult {
   let process = Process()
   process.executableURL = lessonsBinary!
   process.arguments = arguments
@@ -150,18 +152,23 @@ struct LessonCommandsTests {
 
     // A changed lesson no longer matches its snapshot: reported at the directive's line.
     let lesson = folder.appendingPathComponent("lessons/02-bytes.md")
-    let text = try String(contentsOf: lesson, encoding: .utf8).replacingOccurrences(of: ":expect: bytes = 6", with: ":expect: bytes = 6\n:limit: 2")
+    let text = try String(contentsOf: lesson, encoding: .utf8).replacingOccurrences(
+      of: ":expect: bytes = 6", with: ":expect: bytes = 6\n:limit: 2")
     try Data(text.utf8).write(to: lesson)
     let changed = try lessons(["check", "lessons"], in: folder)
     #expect(changed.status == 1)
     #expect(changed.output.hasSuffix("1 passed, 1 failed\n"))
-    #expect(changed.errors.hasPrefix("lessons/02-bytes.md:5:1: error: output of {bytes} differs from the snapshot at outputs[0].tokenStrip.pieces: recorded 4 items, now 2"))
+    #expect(
+      changed.errors.hasPrefix(
+        "lessons/02-bytes.md:5:1: error: output of {bytes} differs from the snapshot at outputs[0].tokenStrip.pieces: recorded 4 items, now 2"
+      ))
   }
 
   @Test func checkReportsFailedExpectations() throws {
     let folder = try makeCourse()
     let lesson = folder.appendingPathComponent("lessons/01-text.md")
-    let text = try String(contentsOf: lesson, encoding: .utf8).replacingOccurrences(of: "characters = 24", with: "characters ≈ 30 ± 2")
+    let text = try String(contentsOf: lesson, encoding: .utf8).replacingOccurrences(
+      of: "characters = 24", with: "characters ≈ 30 ± 2")
     try Data(text.utf8).write(to: lesson)
     let result = try lessons(["check", "lessons/01-text.md"], in: folder)
     #expect(result.status == 1)

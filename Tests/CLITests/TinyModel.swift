@@ -2,13 +2,15 @@
 // vocabulary 320, 20 steps on the first 40 KB of the project's corpus), shared by the generate
 // and chat tests so that each of them stays fast in a debug build.
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 enum TinyModel {
   /// Options of a tiny, fast training run (the data and output are added by the caller).
-  static let sizes = ["--layers", "1", "--heads", "2", "--embedding", "32", "--context", "32", "--vocab-size", "320",
-                      "--batch-size", "4", "--backend", "cpu", "--threads", "1"]
+  static let sizes = [
+    "--layers", "1", "--heads", "2", "--embedding", "32", "--context", "32", "--vocab-size", "320",
+    "--batch-size", "4", "--backend", "cpu", "--threads", "1",
+  ]
 
   /// A corpus of about `bytes` bytes cut at a line end, written into `folder`.
   static func writeCorpus(in folder: URL, bytes: Int = 40_000) throws -> URL {

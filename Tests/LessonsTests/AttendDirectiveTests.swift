@@ -14,7 +14,9 @@ import Testing
   static let text = "O gato subiu no telhado"
 
   /// Scores, weights and outputs of one head, from qkv (T, 3C): (T×T, T×T, T×HS).
-  static func reference(qkv: [Float], T: Int, C: Int, heads: Int, head: Int)
+  static func reference(
+    qkv: [Float], T: Int, C: Int, heads: Int, head: Int
+  )
     -> (scores: [[Double]], weights: [[Double]], out: [[Double]])
   {
     let HS = C / heads
@@ -45,10 +47,10 @@ import Testing
     #expect(previews.count == 4)
     for t in 0..<min(T, 16) {
       for d in 0..<4 {
-        #expect(Double(previews[0].values[t][d]) == Double(qkv[t * 48 + 2 * 4 + d]))       // Q of head 2
+        #expect(Double(previews[0].values[t][d]) == Double(qkv[t * 48 + 2 * 4 + d]))  // Q of head 2
         #expect(Double(previews[1].values[t][d]) == Double(qkv[t * 48 + 16 + 2 * 4 + d]))  // K
         #expect(Double(previews[2].values[t][d]) == Double(qkv[t * 48 + 32 + 2 * 4 + d]))  // V
-        #expect(abs(Double(previews[3].values[t][d]) - expected.out[t][d]) <= 1e-5)        // Σ p·v
+        #expect(abs(Double(previews[3].values[t][d]) - expected.out[t][d]) <= 1e-5)  // Σ p·v
       }
     }
     let (scores, weights) = (run.heatmaps[0], run.heatmaps[1])
@@ -75,7 +77,12 @@ import Testing
     let bytes = Array(Self.text.utf8)
     func word(_ i: Int) -> String { tokenWord(tokenLabel([bytes[i]])) }
     let weight = ValueFormat.fixed(2).string(for: expected.weights[clearest.t][clearest.j])
-    #expect(run.explanations.contains { $0.hasPrefix("The clearest link: \(word(clearest.t)) puts \(weight) of its attention on \(word(clearest.j)); spread evenly over the \(clearest.t + 1) tokens") })
+    #expect(
+      run.explanations.contains {
+        $0.hasPrefix(
+          "The clearest link: \(word(clearest.t)) puts \(weight) of its attention on \(word(clearest.j)); spread evenly over the \(clearest.t + 1) tokens"
+        )
+      })
     // The last token's favourite, by the weights computed here.
     let last = expected.weights[T - 1]
     let top = last.indices.max { last[$0] < last[$1] }!
@@ -113,9 +120,10 @@ import Testing
     #expect(throws: LessonError.directiveFailed("head 4 does not exist: this model has 4 heads per layer (0…3)")) {
       _ = try runKeepingSession(smallModel + "```{attend} a\n:head: 4\n```\n")
     }
-    #expect(problems("```{attend} a\n:head: 1\n:heads: all\n```\n").map(\.message) == [
-      "{attend}: give either ':head: N' or ':heads: all', not both"
-    ])
+    #expect(
+      problems("```{attend} a\n:head: 1\n:heads: all\n```\n").map(\.message) == [
+        "{attend}: give either ':head: N' or ':heads: all', not both"
+      ])
   }
 }
 
@@ -125,8 +133,9 @@ import Testing
   func run() throws -> EvaluatedLesson {
     let folder = TestPaths.fixtures.appendingPathComponent("lessons")
     let source = try String(contentsOf: folder.appendingPathComponent("attention.md"), encoding: .utf8)
-    let lesson = try Lesson.prepare(source: source, path: "lessons/attention.md", lessonDirectory: folder,
-                                    registry: DirectiveRegistry.standard)
+    let lesson = try Lesson.prepare(
+      source: source, path: "lessons/attention.md", lessonDirectory: folder,
+      registry: DirectiveRegistry.standard)
     let result = Interpreter().run(lesson, settings: RunSettings(cacheDirectory: temporaryFolder()))
     #expect(result.failures.isEmpty, "\(result.failures.map(\.summary))")
     return result.lesson

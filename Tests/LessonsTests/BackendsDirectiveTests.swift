@@ -47,7 +47,8 @@ import Testing
   }
 
   @Test func twoDifferentBackends() {
-    #expect(problems("```{backends}\n:baseline: cpu\n:against: cpu\n```\n").map(\.message)
-      == ["{backends}: compare two different backends (both are 'cpu')"])
+    #expect(
+      problems("```{backends}\n:baseline: cpu\n:against: cpu\n```\n").map(\.message)
+        == ["{backends}: compare two different backends (both are 'cpu')"])
   }
 }

@@ -10,8 +10,9 @@ let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr
   .first { FileManager.default.isExecutableFile(atPath: $0) }
 
 @Suite struct BrowserTests {
-  @Test(.enabled(if: chromium != nil, "Chromium is not installed (apt-get install -y chromium)"),
-        .timeLimit(.minutes(1)))
+  @Test(
+    .enabled(if: chromium != nil, "Chromium is not installed (apt-get install -y chromium)"),
+    .timeLimit(.minutes(1)))
   func renderedLessonLoadsWithoutErrors() throws {
     let folder = temporaryFolder()
     let page = folder.appendingPathComponent("showcase.html")

@@ -13,8 +13,9 @@ import Testing
     let source = try String(contentsOf: folder.appendingPathComponent("broken.md"), encoding: .utf8)
     var diagnostics: [Diagnostic] = []
     do {
-      _ = try Lesson.prepare(source: source, path: "lessons/broken.md", lessonDirectory: folder,
-                             registry: testRegistry)
+      _ = try Lesson.prepare(
+        source: source, path: "lessons/broken.md", lessonDirectory: folder,
+        registry: testRegistry)
       Issue.record("the broken lesson prepared without errors")
     } catch LessonError.invalidLesson(let found) {
       diagnostics = found
@@ -22,8 +23,9 @@ import Testing
     let report = Diagnostics.report(diagnostics, source: source)
     if let mismatch = Golden.mismatch(report, "broken-lesson.txt") { Issue.record(Comment(rawValue: mismatch)) }
     // The example of the issue, exactly.
-    #expect(diagnostics.map(\.summary).contains(
-      "lessons/broken.md:14:1: error: unknown option 'haed' for {fake} (did you mean 'head'?)"))
+    #expect(
+      diagnostics.map(\.summary).contains(
+        "lessons/broken.md:14:1: error: unknown option 'haed' for {fake} (did you mean 'head'?)"))
     #expect(diagnostics.count == 19)
   }
 
@@ -45,8 +47,9 @@ import Testing
 
   @Test func reportPointsACaretAtTheColumn() {
     let diagnostic = Diagnostic(.error, at: SourceLocation(path: "a.md", line: 2, column: 9), "bad")
-    #expect(Diagnostics.report([diagnostic], source: "x\n:layer: zero\n") ==
-      "a.md:2:9: error: bad\n 2 | :layer: zero\n   |         ^\n")
+    #expect(
+      Diagnostics.report([diagnostic], source: "x\n:layer: zero\n") == "a.md:2:9: error: bad\n 2 | :layer: zero\n   |         ^\n"
+    )
   }
 
   @Test func directiveOptionChecks() {
@@ -55,14 +58,31 @@ import Testing
       ("```{fake}\n:count: 11\n```\n", "lesson.md:2:9: error: option 'count' of {fake} must be between 0 and 10, got 11"),
       ("```{fake}\n:scale: nan\n```\n", "lesson.md:2:9: error: option 'scale' of {fake} expects a number, got 'nan'"),
       ("```{fake}\n:label:\n```\n", "lesson.md:2:8: error: option 'label' of {fake} needs a value"),
-      ("```{fake}\n:mode: al\n```\n", "lesson.md:2:8: error: option 'mode' of {fake} must be one of plain, all, fail; got 'al' (did you mean 'all'?)"),
+      (
+        "```{fake}\n:mode: al\n```\n",
+        "lesson.md:2:8: error: option 'mode' of {fake} must be one of plain, all, fail; got 'al' (did you mean 'all'?)"
+      ),
       ("```{seed} x\n```\n", "lesson.md:1:1: error: {seed}: the seed must be a whole number ≥ 0, got 'x'"),
-      ("```{fake}\n:expect-error:\n```\n", "lesson.md:2:1: error: option 'expect-error' needs the text the error message must contain"),
-      ("```{fake}\n:expect: count = 1\n:expect-error: boom\n```\n", "lesson.md:3:1: error: {fake} cannot both ':expect:' values and ':expect-error:' an error"),
+      (
+        "```{fake}\n:expect-error:\n```\n",
+        "lesson.md:2:1: error: option 'expect-error' needs the text the error message must contain"
+      ),
+      (
+        "```{fake}\n:expect: count = 1\n:expect-error: boom\n```\n",
+        "lesson.md:3:1: error: {fake} cannot both ':expect:' values and ':expect-error:' an error"
+      ),
       ("```{note}\n:allow-outside: true\nx\n```\n", "lesson.md:2:1: error: unknown option 'allow-outside' for {note}"),
-      ("```{seed} 1\n:expect: sed = 1\n```\n", "lesson.md:2:10: error: {seed} has no result 'sed' to expect (did you mean 'seed'?); it reports seed"),
-      ("```{note}\n:expect: x = 1\nhi\n```\n", "lesson.md:2:10: error: {note} has no result 'x' to expect; it reports no results"),
-      ("```{text} a\nbody\n```\n", "lesson.md:1:1: error: {text}: give the text in only one way: after {text}, in its body, or with ':file:'"),
+      (
+        "```{seed} 1\n:expect: sed = 1\n```\n",
+        "lesson.md:2:10: error: {seed} has no result 'sed' to expect (did you mean 'seed'?); it reports seed"
+      ),
+      (
+        "```{note}\n:expect: x = 1\nhi\n```\n", "lesson.md:2:10: error: {note} has no result 'x' to expect; it reports no results"
+      ),
+      (
+        "```{text} a\nbody\n```\n",
+        "lesson.md:1:1: error: {text}: give the text in only one way: after {text}, in its body, or with ':file:'"
+      ),
     ]
     for (source, expected) in cases {
       #expect(problems(source).map(\.summary) == [expected], "\(source)")
@@ -76,8 +96,9 @@ import Testing
     try Data("secret".utf8).write(to: folder.appendingPathComponent("outside.txt"))
     try Data("inside".utf8).write(to: lessons.appendingPathComponent("inside.txt"))
     // A symbolic link inside the folder that points outside it does not get through either.
-    try FileManager.default.createSymbolicLink(at: lessons.appendingPathComponent("link.txt"),
-                                               withDestinationURL: folder.appendingPathComponent("outside.txt"))
+    try FileManager.default.createSymbolicLink(
+      at: lessons.appendingPathComponent("link.txt"),
+      withDestinationURL: folder.appendingPathComponent("outside.txt"))
     func check(_ options: String) -> [String] {
       do {
         _ = try prepare("```{fake}\n\(options)```\n", folder: lessons)
@@ -92,11 +113,15 @@ import Testing
     #expect(check(":data: inside.txt\n") == [])
     #expect(check(":data: ../outside.txt\n") == [leaves])
     #expect(check(":data: ../outside.txt\n:allow-outside: true\n") == [])
-    #expect(check(":data: link.txt\n") == [
-      "path 'link.txt' leaves the lesson's folder; add ':allow-outside: true' if that is intended"])
+    #expect(
+      check(":data: link.txt\n") == [
+        "path 'link.txt' leaves the lesson's folder; add ':allow-outside: true' if that is intended"
+      ])
     #expect(check(":data: \(folder.path)/outside.txt\n").count == 1)
-    #expect(check(":data: nothing.txt\n") == [
-      "file 'nothing.txt' not found (paths are relative to the lesson's folder)"])
+    #expect(
+      check(":data: nothing.txt\n") == [
+        "file 'nothing.txt' not found (paths are relative to the lesson's folder)"
+      ])
     #expect(check(":out: new/file.txt\n") == [])  // need not exist
   }
 }

@@ -7,9 +7,11 @@ import Testing
 @Suite struct DirectiveSyntaxTests {
   func parse(_ text: String) -> DirectiveSyntax {
     let document = Markdown.parse(text)
-    guard case .code(let block)? = document.items.first(where: {
-      if case .code = $0 { return true } else { return false }
-    }) else {
+    guard
+      case .code(let block)? = document.items.first(where: {
+        if case .code = $0 { return true } else { return false }
+      })
+    else {
       preconditionFailure("no code block in \(text)")
     }
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -21,12 +23,13 @@ import Testing
     #expect(syntax.name == "attend")
     #expect(syntax.arguments == "O gato subiu")
     #expect(syntax.line == 3)
-    #expect(syntax.nameColumn == 5)       // "```{" is 4 characters
+    #expect(syntax.nameColumn == 5)  // "```{" is 4 characters
     #expect(syntax.argumentsColumn == 13)  // "```{attend} " is 12
-    #expect(syntax.options == [
-      OptionSyntax(key: "layer", value: "0", line: 4, keyColumn: 1, valueColumn: 9),
-      OptionSyntax(key: "head", value: "2", line: 5, keyColumn: 1, valueColumn: 10),
-    ])
+    #expect(
+      syntax.options == [
+        OptionSyntax(key: "layer", value: "0", line: 4, keyColumn: 1, valueColumn: 9),
+        OptionSyntax(key: "head", value: "2", line: 5, keyColumn: 1, valueColumn: 10),
+      ])
     #expect(syntax.body == "Body line\nmore\n")
     #expect(syntax.bodyLine == 7)  // the blank line after the options is skipped
     #expect(syntax.problems.isEmpty)
@@ -51,7 +54,10 @@ import Testing
 
   @Test func malformedPiecesAreProblems() {
     let unclosed = parse("```{attend O gato\n```\n")
-    #expect(unclosed.problems == [SyntaxProblem(1, 4, "malformed directive fence '{attend O gato': expected '{name}' and optional arguments")])
+    #expect(
+      unclosed.problems == [
+        SyntaxProblem(1, 4, "malformed directive fence '{attend O gato': expected '{name}' and optional arguments")
+      ])
     let badOption = parse("```{fake}\n:count 3\n:ok: 1\n```\n")
     #expect(badOption.problems == [SyntaxProblem(2, 1, "malformed option line ':count 3': expected ':name: value'")])
     #expect(badOption.options.map(\.key) == ["ok"])

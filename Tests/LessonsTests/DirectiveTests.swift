@@ -22,16 +22,20 @@ import Testing
       Issue.record("expected a table, got \(outputs)")
       return
     }
-    #expect(table.rows == [
-      ["A", "U+0041", "41", "1"], ["ç", "U+00E7", "C3 A7", "2"], ["ã", "U+00E3", "C3 A3", "2"],
-      ["o", "U+006F", "6F", "1"], ["!", "U+0021", "21", "1"],
-    ])
+    #expect(
+      table.rows == [
+        ["A", "U+0041", "41", "1"], ["ç", "U+00E7", "C3 A7", "2"], ["ã", "U+00E3", "C3 A3", "2"],
+        ["o", "U+006F", "6F", "1"], ["!", "U+0021", "21", "1"],
+      ])
     #expect(table.barValues == [1, 2, 2, 1, 1])
     guard case .explanation(let text) = outputs[2] else {
       Issue.record("expected an explanation")
       return
     }
-    #expect(text.plainText == "5 characters become 7 bytes: characters outside ASCII, like ç, take two to four bytes each. A byte-level tokenizer starts from these 7 bytes.")
+    #expect(
+      text.plainText
+        == "5 characters become 7 bytes: characters outside ASCII, like ç, take two to four bytes each. A byte-level tokenizer starts from these 7 bytes."
+    )
   }
 
   @Test func bytesOfADecomposedCharacter() throws {
@@ -43,7 +47,8 @@ import Testing
 
   @Test func bytesNeedsAText() throws {
     let result = Interpreter().run(try prepare("```{bytes}\n```\n"))
-    #expect(result.failures.map(\.message) == ["{bytes} failed: no text yet: write it after {bytes}, or set it with {text} first"])
+    #expect(
+      result.failures.map(\.message) == ["{bytes} failed: no text yet: write it after {bytes}, or set it with {text} first"])
   }
 
   @Test func textFromAFileFeedsTheNextDirective() throws {
@@ -120,7 +125,8 @@ import Testing
 
   @Test func argumentsAreNotParsedAsMarkup() {
     // A token "*" must stay a literal star, not start emphasis.
-    let text = Phrase.bytesExplanationMultibyte.richText(.english, [TextSpan("1"), TextSpan("2"), TextSpan("**x**", style: .code)])
+    let text = Phrase.bytesExplanationMultibyte.richText(
+      .english, [TextSpan("1"), TextSpan("2"), TextSpan("**x**", style: .code)])
     #expect(text.spans.contains(TextSpan("**x**", style: .code)))
     #expect(text.spans.first == TextSpan("1", style: .strong))
   }

@@ -31,13 +31,16 @@ struct DirectiveRun {
 
 /// Prepares `source` and runs its directives in order in one session on the CPU backend; a
 /// directive that throws ends the run with that error.
-func runKeepingSession(_ source: String, files: [String: String] = [:], cache: URL? = nil,
-                       language: LessonLanguage = .english) throws -> (Session, [DirectiveRun]) {
+func runKeepingSession(
+  _ source: String, files: [String: String] = [:], cache: URL? = nil,
+  language: LessonLanguage = .english
+) throws -> (Session, [DirectiveRun]) {
   let lesson = try prepare(source, files: files)
-  let session = Session(lessonPath: lesson.path, lessonDirectory: lesson.lessonDirectory, language: language,
-                        seed: lesson.frontMatter.seed ?? 0, backend: lesson.frontMatter.backend ?? .cpu,
-                        cacheDirectory: cache ?? temporaryFolder().appendingPathComponent("cache"),
-                        modelDefaults: lesson.frontMatter.model)
+  let session = Session(
+    lessonPath: lesson.path, lessonDirectory: lesson.lessonDirectory, language: language,
+    seed: lesson.frontMatter.seed ?? 0, backend: lesson.frontMatter.backend ?? .cpu,
+    cacheDirectory: cache ?? temporaryFolder().appendingPathComponent("cache"),
+    modelDefaults: lesson.frontMatter.model)
   var runs: [DirectiveRun] = []
   for case .directive(let prepared) in lesson.steps {
     session.beginDirective()

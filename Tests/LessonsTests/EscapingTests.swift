@@ -65,8 +65,9 @@ import Testing
   }
 
   @Test func indexEscapesTitlesAndFiles() {
-    let html = HTMLRenderer().index(entries: [IndexEntry(title: Self.script, file: Self.image, summary: Self.image)],
-                                    language: .english)
+    let html = HTMLRenderer().index(
+      entries: [IndexEntry(title: Self.script, file: Self.image, summary: Self.image)],
+      language: .english)
     #expect(html.components(separatedBy: "<script").count == 2)
     #expect(!html.contains("<img"))
   }

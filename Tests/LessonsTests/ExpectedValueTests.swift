@@ -44,10 +44,11 @@ import Testing
 
   @Test func comparisonsAndEquality() {
     let e = parse("count = 12; bytes > 10; loss <= 2.5; x ≥ 1; y < 0; top = \"gato\"; word == gato")
-    #expect(e.map(\.check) == [
-      .equal(.number(12)), .greater(10), .lessOrEqual(2.5), .greaterOrEqual(1), .less(0),
-      .equal(.text("gato")), .equal(.text("gato")),
-    ])
+    #expect(
+      e.map(\.check) == [
+        .equal(.number(12)), .greater(10), .lessOrEqual(2.5), .greaterOrEqual(1), .less(0),
+        .equal(.text("gato")), .equal(.text("gato")),
+      ])
     #expect(e[0].holds(for: .number(12)) && !e[0].holds(for: .number(12.5)))
     #expect(e[5].holds(for: .text("gato")) && !e[5].holds(for: .number(1)))
     #expect(!e[1].holds(for: .text("11")))
@@ -57,12 +58,13 @@ import Testing
 
   @Test func problemsAreReported() {
     let (_, problems) = ExpectedValue.parse("loss 8.3; ≈ 3; x ≈ abc; y ≈ 1 ± -2", line: 4, column: 10)
-    #expect(problems.map(\.message) == [
-      "cannot read expectation 'loss 8.3': expected one of ≈ = < ≤ > ≥ after 'loss' (write e.g. 'loss ≈ 8.3 ± 0.1')",
-      "cannot read expectation '≈ 3': it should start with a result name (write e.g. 'loss ≈ 8.3 ± 0.1')",
-      "cannot read expectation 'x ≈ abc': 'abc' is not a number (write e.g. 'loss ≈ 8.3 ± 0.1')",
-      "cannot read expectation 'y ≈ 1 ± -2': '-2' is not a tolerance ≥ 0 (write e.g. 'loss ≈ 8.3 ± 0.1')",
-    ])
+    #expect(
+      problems.map(\.message) == [
+        "cannot read expectation 'loss 8.3': expected one of ≈ = < ≤ > ≥ after 'loss' (write e.g. 'loss ≈ 8.3 ± 0.1')",
+        "cannot read expectation '≈ 3': it should start with a result name (write e.g. 'loss ≈ 8.3 ± 0.1')",
+        "cannot read expectation 'x ≈ abc': 'abc' is not a number (write e.g. 'loss ≈ 8.3 ± 0.1')",
+        "cannot read expectation 'y ≈ 1 ± -2': '-2' is not a tolerance ≥ 0 (write e.g. 'loss ≈ 8.3 ± 0.1')",
+      ])
     #expect(problems.map(\.line) == [4, 4, 4, 4])
   }
 }

@@ -53,8 +53,13 @@ struct FakeDirective: Directive {
     case "all":
       return Self.everyOutput(label: label, draws: draws)
     default:
-      return [.text(RichText(plain: "\(label): " + draws.map { ValueFormat.fixed(4).string(for: $0) }
-        .joined(separator: " ")))]
+      return [
+        .text(
+          RichText(
+            plain: "\(label): "
+              + draws.map { ValueFormat.fixed(4).string(for: $0) }
+              .joined(separator: " ")))
+      ]
     }
   }
 
@@ -70,31 +75,58 @@ struct FakeDirective: Directive {
       weights.append((0..<4).map { $0 <= row ? raw[$0] / total : 0 })
     }
     return [
-      .text(RichText([TextSpan("Plain "), TextSpan("emphasis", style: .emphasis), TextSpan(" and "),
-                      TextSpan("strong", style: .strong), TextSpan(" with "), TextSpan(label, style: .code)])),
-      .explanation(RichText([TextSpan("'subiu' puts "), TextSpan("0.50", style: .strong),
-                             TextSpan(" of its attention on "), TextSpan(label, style: .code)])),
-      .table(Table(title: "Table " + label, headers: ["token", "id", "猫 width"],
-                   rows: [["O", "46", "ok"], [label, "1234", "猫猫"], ["café", "7", "é"]],
-                   alignments: [.left, .right, .center], barValues: [1, 4, 2])),
-      .tensorPreview(TensorPreview(name: "h.0.attn.q " + label, shape: [4, 768],
-                                   values: [[0.1234, -0.5, 2], [-0.0000001, 1e-3, 3.25]],
-                                   rowLabels: ["O", label], hiddenRows: 2, hiddenColumns: 765)),
+      .text(
+        RichText([
+          TextSpan("Plain "), TextSpan("emphasis", style: .emphasis), TextSpan(" and "),
+          TextSpan("strong", style: .strong), TextSpan(" with "), TextSpan(label, style: .code),
+        ])),
+      .explanation(
+        RichText([
+          TextSpan("'subiu' puts "), TextSpan("0.50", style: .strong),
+          TextSpan(" of its attention on "), TextSpan(label, style: .code),
+        ])),
+      .table(
+        Table(
+          title: "Table " + label, headers: ["token", "id", "猫 width"],
+          rows: [["O", "46", "ok"], [label, "1234", "猫猫"], ["café", "7", "é"]],
+          alignments: [.left, .right, .center], barValues: [1, 4, 2])),
+      .tensorPreview(
+        TensorPreview(
+          name: "h.0.attn.q " + label, shape: [4, 768],
+          values: [[0.1234, -0.5, 2], [-0.0000001, 1e-3, 3.25]],
+          rowLabels: ["O", label], hiddenRows: 2, hiddenColumns: 765)),
       .tensorPreview(TensorPreview(name: "folded", shape: [3], values: [[1, 2, 3]], collapsed: true)),
-      .heatmap(Heatmap(title: "Attention " + label, rowLabels: tokens, columnLabels: tokens,
-                       values: weights, masked: masked, range: 0...1)),
-      .heatmap(Heatmap(title: "Similarity", rowLabels: ["a", "b"], columnLabels: ["a", "b"],
-                       values: [[1, -0.5], [-0.5, 1]], scale: .diverging)),
-      .tokenStrip(TokenStrip(title: "Tokens", pieces: tokens.enumerated().map {
-        TokenPiece(text: $0.element, id: 100 + $0.offset, highlighted: $0.offset == 2)
-      })),
+      .heatmap(
+        Heatmap(
+          title: "Attention " + label, rowLabels: tokens, columnLabels: tokens,
+          values: weights, masked: masked, range: 0...1)),
+      .heatmap(
+        Heatmap(
+          title: "Similarity", rowLabels: ["a", "b"], columnLabels: ["a", "b"],
+          values: [[1, -0.5], [-0.5, 1]], scale: .diverging)),
+      .tokenStrip(
+        TokenStrip(
+          title: "Tokens",
+          pieces: tokens.enumerated().map {
+            TokenPiece(text: $0.element, id: 100 + $0.offset, highlighted: $0.offset == 2)
+          })),
       .tokenStrip(TokenStrip(pieces: [TokenPiece(text: "a", value: 0.1), TokenPiece(text: "b", value: 0.9)])),
-      .lineChart(LineChart(title: "Loss " + label, xLabel: "step", yLabel: "loss", series: [
-        ChartSeries(name: "train", points: (0..<20).map { ChartPoint(x: Double($0), y: 8 / (1 + Double($0) / 4)) }),
-        ChartSeries(name: "validation " + label, points: (0..<5).map { ChartPoint(x: Double($0 * 5), y: 8.5 / (1 + Double($0 * 5) / 5)) }),
-      ])),
-      .bars(BarChart(title: "Next token", items: [BarItem(label: " gato", value: 0.41), BarItem(label: label, value: 0.2),
-                                                  BarItem(label: "draws", value: draws.reduce(0, +))])),
+      .lineChart(
+        LineChart(
+          title: "Loss " + label, xLabel: "step", yLabel: "loss",
+          series: [
+            ChartSeries(name: "train", points: (0..<20).map { ChartPoint(x: Double($0), y: 8 / (1 + Double($0) / 4)) }),
+            ChartSeries(
+              name: "validation " + label,
+              points: (0..<5).map { ChartPoint(x: Double($0 * 5), y: 8.5 / (1 + Double($0 * 5) / 5)) }),
+          ])),
+      .bars(
+        BarChart(
+          title: "Next token",
+          items: [
+            BarItem(label: " gato", value: 0.41), BarItem(label: label, value: 0.2),
+            BarItem(label: "draws", value: draws.reduce(0, +)),
+          ])),
       .keyValues(KeyValues(title: "Config", entries: [KeyValue("layers", "2"), KeyValue("label", label)])),
       .code(CodeListing(language: "text", text: "let x = \(label)\n")),
       .note(RichText([TextSpan("A note about "), TextSpan(label, style: .emphasis)])),
@@ -108,8 +140,10 @@ struct FakeDirective: Directive {
 let testRegistry = DirectiveRegistry.standard.adding(FakeDirective.self)
 
 /// Prepares a lesson from text in a fresh temporary folder (returned so tests can add files).
-func prepare(_ source: String, path: String = "lesson.md", files: [String: String] = [:],
-             folder: URL? = nil) throws -> PreparedLesson {
+func prepare(
+  _ source: String, path: String = "lesson.md", files: [String: String] = [:],
+  folder: URL? = nil
+) throws -> PreparedLesson {
   let folder = folder ?? temporaryFolder()
   for (name, contents) in files {
     let url = folder.appendingPathComponent(name)

@@ -6,7 +6,8 @@ import Testing
 
 @Suite struct FrontMatterTests {
   @Test func readsEveryKey() {
-    let source = "---\ntitle: Atenção\nsummary: One line\nlanguage: pt-BR\nseed: 42\nbackend: cpu\nmodel:\n  preset: tiny\n  layers: 2\n---\n# Body\n"
+    let source =
+      "---\ntitle: Atenção\nsummary: One line\nlanguage: pt-BR\nseed: 42\nbackend: cpu\nmodel:\n  preset: tiny\n  layers: 2\n---\n# Body\n"
     let (frontMatter, markdown, problems) = FrontMatter.split(source, path: "a.md")
     #expect(problems.isEmpty)
     #expect(frontMatter.title == "Atenção")
@@ -29,11 +30,12 @@ import Testing
   @Test func problemsAtTheirLines() {
     let source = "---\ntitle: x\nbackend: gpx\nseed: many\ncolour: red\n---\n"
     let (_, _, problems) = FrontMatter.split(source, path: "a.md")
-    #expect(problems.map(\.summary) == [
-      "a.md:3:10: error: 'backend' must be one of cpu, gpu, auto, reference; got 'gpx' (did you mean 'gpu'?)",
-      "a.md:4:7: error: 'seed' must be a whole number ≥ 0, got 'many'",
-      "a.md:5:1: error: unknown front matter key 'colour'",
-    ])
+    #expect(
+      problems.map(\.summary) == [
+        "a.md:3:10: error: 'backend' must be one of cpu, gpu, auto, reference; got 'gpx' (did you mean 'gpu'?)",
+        "a.md:4:7: error: 'seed' must be a whole number ≥ 0, got 'many'",
+        "a.md:5:1: error: unknown front matter key 'colour'",
+      ])
   }
 
   @Test func invalidYAMLAndUnclosedFence() {
@@ -42,8 +44,10 @@ import Testing
     #expect(yamlProblems.first?.summary.hasPrefix("a.md:3:") == true)
     #expect(yamlProblems.first?.message.hasPrefix("front matter is not valid YAML") == true)
     let (_, _, fenceProblems) = FrontMatter.split("---\ntitle: x\n", path: "a.md")
-    #expect(fenceProblems.map(\.summary) == [
-      "a.md:1:1: error: front matter opened here is never closed (add a line with '---' after it)"])
+    #expect(
+      fenceProblems.map(\.summary) == [
+        "a.md:1:1: error: front matter opened here is never closed (add a line with '---' after it)"
+      ])
     let (_, _, listProblems) = FrontMatter.split("---\n- a\n---\n", path: "a.md")
     #expect(listProblems.map(\.message) == ["front matter must be a mapping of keys to values (title: …, language: …)"])
   }

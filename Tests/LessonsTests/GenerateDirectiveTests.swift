@@ -83,19 +83,24 @@ import Testing
     // numbers × 4 bytes = 2816 bytes; the context of 32 positions: 8192.
     let (_, runs) = try runKeepingSession(smallModel + Self.generate)
     #expect(runs[1].number("cache_bytes") == 2816)
-    #expect(runs[1].keyValues.last!.entries.map(\.value) == [
-      "11", "2 × 2 × 16 × 4 = 256", "2816 bytes (2.8 KiB)", "8192 bytes (8.0 KiB)"])
+    #expect(
+      runs[1].keyValues.last!.entries.map(\.value) == [
+        "11", "2 × 2 × 16 × 4 = 256", "2816 bytes (2.8 KiB)", "8192 bytes (8.0 KiB)",
+      ])
   }
 
   @Test func problemsAreReported() throws {
-    #expect(throws: LessonError.directiveFailed(
-      "the prompt (30 tokens) and 5 new tokens do not fit in the model's context of 32")) {
+    #expect(
+      throws: LessonError.directiveFailed(
+        "the prompt (30 tokens) and 5 new tokens do not fit in the model's context of 32")
+    ) {
       try runKeepingSession(smallModel + "```{generate} \(String(repeating: "a", count: 30))\n:steps: 5\n```\n")
     }
     #expect(throws: LessonError.directiveFailed("no prompt: write it after {generate}, or set a text with {text} first")) {
       try runKeepingSession(smallModel + "```{generate}\n```\n")
     }
-    #expect(problems("```{generate} O\n:top-p: 0\n```\n").map(\.message)
-      == ["{generate}: top-p must be above 0 (1 keeps every token)"])
+    #expect(
+      problems("```{generate} O\n:top-p: 0\n```\n").map(\.message)
+        == ["{generate}: top-p must be above 0 (1 keeps every token)"])
   }
 }

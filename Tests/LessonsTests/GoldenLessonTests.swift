@@ -13,8 +13,9 @@ import Testing
 func runShowcase() throws -> EvaluatedLesson {
   let folder = TestPaths.fixtures.appendingPathComponent("lessons")
   let source = try String(contentsOf: folder.appendingPathComponent("showcase.md"), encoding: .utf8)
-  let lesson = try Lesson.prepare(source: source, path: "lessons/showcase.md", lessonDirectory: folder,
-                                  registry: testRegistry)
+  let lesson = try Lesson.prepare(
+    source: source, path: "lessons/showcase.md", lessonDirectory: folder,
+    registry: testRegistry)
   let result = Interpreter().run(lesson)
   #expect(result.failures.isEmpty, "\(result.failures.map(\.summary))")
   return result.lesson
@@ -54,10 +55,11 @@ func strippingEscapes(_ text: String) -> String {
   }
 
   @Test func index() {
-    let html = HTMLRenderer().index(entries: [
-      IndexEntry(title: "Tokenization", file: "01-tokenization.html", summary: "Text → bytes → tokens"),
-      IndexEntry(title: "Atenção & <máscaras>", file: "03-attention.html"),
-    ], language: .brazilianPortuguese)
+    let html = HTMLRenderer().index(
+      entries: [
+        IndexEntry(title: "Tokenization", file: "01-tokenization.html", summary: "Text → bytes → tokens"),
+        IndexEntry(title: "Atenção & <máscaras>", file: "03-attention.html"),
+      ], language: .brazilianPortuguese)
     if let mismatch = Golden.mismatch(html, "index.html") { Issue.record(Comment(rawValue: mismatch)) }
   }
 }

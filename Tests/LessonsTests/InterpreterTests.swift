@@ -48,21 +48,31 @@ import Testing
     let expected = try run("```{fake} x\n:mode: fail\n:expect-error: FAILED ON PURPOSE\n```\n")
     #expect(expected.failures.isEmpty)
     #expect(directiveResults(expected)[0].status == .failedAsExpected)
-    #expect(directiveResults(expected)[0].outputs == [.diagnostic(Diagnostic(
-      .error, at: SourceLocation(path: "lesson.md", line: 1), "the fake directive failed on purpose (label x)"))])
+    #expect(
+      directiveResults(expected)[0].outputs == [
+        .diagnostic(
+          Diagnostic(
+            .error, at: SourceLocation(path: "lesson.md", line: 1), "the fake directive failed on purpose (label x)"))
+      ])
     // A different error, or no error at all, is a failure at the :expect-error: line.
     let wrong = try run("```{fake} x\n:mode: fail\n:expect-error: out of memory\n```\n")
-    #expect(wrong.failures.map(\.summary) == [
-      "lesson.md:3:1: error: {fake} failed with 'the fake directive failed on purpose (label x)', which does not contain the expected 'out of memory'"])
+    #expect(
+      wrong.failures.map(\.summary) == [
+        "lesson.md:3:1: error: {fake} failed with 'the fake directive failed on purpose (label x)', which does not contain the expected 'out of memory'"
+      ])
     let none = try run("```{fake} x\n:expect-error: boom\n```\n")
-    #expect(none.failures.map(\.summary) == [
-      "lesson.md:2:1: error: {fake} was expected to fail with an error containing 'boom', but it succeeded"])
+    #expect(
+      none.failures.map(\.summary) == [
+        "lesson.md:2:1: error: {fake} was expected to fail with an error containing 'boom', but it succeeded"
+      ])
   }
 
   @Test func anErrorDoesNotStopTheLesson() throws {
     let result = try run("```{fake} x\n:mode: fail\n```\n\n```{fake} y\n:expect: runs = 2\n```\n")
-    #expect(result.failures.map(\.summary) == [
-      "lesson.md:1:1: error: {fake} failed: the fake directive failed on purpose (label x)"])
+    #expect(
+      result.failures.map(\.summary) == [
+        "lesson.md:1:1: error: {fake} failed: the fake directive failed on purpose (label x)"
+      ])
     #expect(directiveResults(result).map(\.status) == [.failed, .succeeded])
   }
 

@@ -11,8 +11,9 @@ import Testing
   @Test func sameTokensWithAndWithoutTheCache() throws {
     let (session, runs) = try runKeepingSession(smallModel + "```{kv-cache} O gato\n:steps: 5\n:temperature: 1\n:seed: 3\n```\n")
     let prompt = try session.tokenizer().encode("O gato").map { Int32($0) }
-    let uncached = try session.model().generate(prompt: prompt, maxNewTokens: 5, sampling: SamplingSettings(temperature: 1),
-                                                seed: 3, useCache: false)
+    let uncached = try session.model().generate(
+      prompt: prompt, maxNewTokens: 5, sampling: SamplingSettings(temperature: 1),
+      seed: 3, useCache: false)
     let strip = runs[1].strips[0]
     #expect(strip.pieces.filter(\.highlighted).count == 5)
     let shown = try session.tokenizer().decodePieces(uncached.tokens.map { Int($0) }).map(visible)

@@ -27,14 +27,25 @@ import Testing
       return
     }
     #expect(html == "<h1>Title</h1>\n")
-    #expect(document.items[1] == .prose(.paragraph([.text("Some "), .emphasis([.text("text")]), .text(".")]),
-                                        html: "<p>Some <em>text</em>.</p>\n"))
+    #expect(
+      document.items[1]
+        == .prose(
+          .paragraph([.text("Some "), .emphasis([.text("text")]), .text(".")]),
+          html: "<p>Some <em>text</em>.</p>\n"))
     // The directive fence is on line 5, column 1; the literal starts on the next line.
-    #expect(document.items[2] == .code(CodeBlockSyntax(info: "{attend} O gato", literal: ":layer: 0\n",
-                                                       line: 5, column: 1)))
+    #expect(
+      document.items[2]
+        == .code(
+          CodeBlockSyntax(
+            info: "{attend} O gato", literal: ":layer: 0\n",
+            line: 5, column: 1)))
     // An indented fence: cmark's column points at the fence (3), the literal loses the indent.
-    #expect(document.items[3] == .code(CodeBlockSyntax(info: "python", literal: "print(1)\n",
-                                                       line: 9, column: 3)))
+    #expect(
+      document.items[3]
+        == .code(
+          CodeBlockSyntax(
+            info: "python", literal: "print(1)\n",
+            line: 9, column: 3)))
   }
 
   @Test func listsQuotesAndInlines() {
@@ -42,14 +53,21 @@ import Testing
     let blocks = document.items.compactMap { item -> MarkdownBlock? in
       if case .prose(let block, _) = item { return block } else { return nil }
     }
-    #expect(blocks == [
-      .list(start: 1, tight: true, items: [[.paragraph([.text("one")])],
-                                           [.paragraph([.strong([.text("two")]), .text(" "), .code("x")])]]),
-      .blockQuote([.paragraph([.text("quoted")])]),
-      .thematicBreak,
-      .paragraph([.link(destination: "http://x.y", [.text("a")]), .text(" "),
-                  .image(source: "i.png", alt: "alt"), .lineBreak, .text("next")]),
-    ])
+    #expect(
+      blocks == [
+        .list(
+          start: 1, tight: true,
+          items: [
+            [.paragraph([.text("one")])],
+            [.paragraph([.strong([.text("two")]), .text(" "), .code("x")])],
+          ]),
+        .blockQuote([.paragraph([.text("quoted")])]),
+        .thematicBreak,
+        .paragraph([
+          .link(destination: "http://x.y", [.text("a")]), .text(" "),
+          .image(source: "i.png", alt: "alt"), .lineBreak, .text("next"),
+        ]),
+      ])
   }
 
   @Test func safeModeDropsRawHTMLAndScriptLinks() {

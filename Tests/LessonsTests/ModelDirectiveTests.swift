@@ -20,12 +20,17 @@ import Tokenizer
     let expected = Self.formula(V: 300, T: 32, C: 16, L: 2)
     #expect(runs[0].number("parameters") == Double(expected))
     #expect(runs[0].number("head-size") == 4)
-    #expect(try session.model().config == GPTConfiguration(vocabSize: 300, contextLength: 32, embeddingSize: 16, layerCount: 2, headCount: 4))
+    #expect(
+      try session.model().config
+        == GPTConfiguration(vocabSize: 300, contextLength: 32, embeddingSize: 16, layerCount: 2, headCount: 4))
     let table = try #require(runs[0].tables.first)
     // wte, wpe, the 12 tensors of h.0, one summary row for h.1, ln_f (2), total.
     #expect(table.rows.count == 2 + 12 + 1 + 2 + 1)
     #expect(table.rows[0] == ["wte.weight", "(300, 16)", "4,800", ValueFormat.percent(1).string(for: 4800.0 / Double(expected))])
-    #expect(table.rows[4] == ["h.0.attn.c_attn.weight", "(48, 16)", "768", ValueFormat.percent(1).string(for: 768.0 / Double(expected))])
+    #expect(
+      table.rows[4] == [
+        "h.0.attn.c_attn.weight", "(48, 16)", "768", ValueFormat.percent(1).string(for: 768.0 / Double(expected)),
+      ])
     #expect(table.rows[14][0] == "h.1.*" && table.rows[14][2] == ValueFormat.grouped(12 * 256 + 13 * 16))
     #expect(table.rows.last == ["total", "", ValueFormat.grouped(expected), "100.0%"])
   }
@@ -52,7 +57,8 @@ import Tokenizer
     let tokenizer = try BPETokenizer.train(corpus: "ab ab ab\n", vocabularySize: 262)
     try tokenizer.save(to: folder.appendingPathComponent("m.tokenizer.json"))
     let lesson = try prepare("```{model}\n:path: m.safetensors\n:backend: reference\n```\n", folder: folder)
-    let session = Session(lessonPath: "lesson.md", lessonDirectory: folder, cacheDirectory: folder.appendingPathComponent("cache"))
+    let session = Session(
+      lessonPath: "lesson.md", lessonDirectory: folder, cacheDirectory: folder.appendingPathComponent("cache"))
     for case .directive(let d) in lesson.steps { _ = try d.directive.run(session) }
     #expect(try session.model().parameterValues() == saved.parameterValues())
     #expect(try session.model().backend is ReferenceBackend)
@@ -66,10 +72,12 @@ import Tokenizer
     let config = GPTConfiguration(vocabSize: 262, contextLength: 8, embeddingSize: 8, layerCount: 1, headCount: 2)
     let shipped = try GPT(config: config, backend: CPUBackend(threads: 1), seed: 11)
     try shipped.checkpoint().save(to: models.appendingPathComponent("mini_gpt.safetensors"))
-    try BPETokenizer.train(corpus: "ab ab ab\n", vocabularySize: 262).save(to: models.appendingPathComponent("mini_gpt.tokenizer.json"))
+    try BPETokenizer.train(corpus: "ab ab ab\n", vocabularySize: 262).save(
+      to: models.appendingPathComponent("mini_gpt.tokenizer.json"))
     // A created model first, then {model} with no options goes back to the shipped one.
-    let (session, runs) = try runKeepingSession(smallModel + "```{model}\n:backend: reference\n```\n",
-                                                cache: models.appendingPathComponent("cache"))
+    let (session, runs) = try runKeepingSession(
+      smallModel + "```{model}\n:backend: reference\n```\n",
+      cache: models.appendingPathComponent("cache"))
     #expect(runs[1].number("parameters") == Double(Self.formula(V: 262, T: 8, C: 8, L: 1)))
     #expect(try session.model().parameterValues() == shipped.parameterValues())
     #expect(try session.model().backend is ReferenceBackend)
@@ -85,27 +93,32 @@ import Tokenizer
     try saved.checkpoint().saveHuggingFaceFolder(to: hf)
     try BPETokenizer.train(corpus: "ab ab ab\n", vocabularySize: 262).save(to: hf.appendingPathComponent("tokenizer.json"))
     let lesson = try prepare("```{model}\n:path: gpt2-mini\n:expect: vocab = 262; tokenizer-vocab = 262\n```\n", folder: folder)
-    let result = Interpreter().run(lesson, settings: RunSettings(backend: .cpu, cacheDirectory: folder.appendingPathComponent("cache")))
+    let result = Interpreter().run(
+      lesson, settings: RunSettings(backend: .cpu, cacheDirectory: folder.appendingPathComponent("cache")))
     #expect(result.failures.isEmpty, "\(result.failures.map(\.summary))")
   }
 
   @Test func aModelWithoutTokenizerIsAClearError() throws {
     let folder = temporaryFolder()
     let config = GPTConfiguration(vocabSize: 262, contextLength: 8, embeddingSize: 8, layerCount: 1, headCount: 2)
-    try GPT(config: config, backend: CPUBackend(threads: 1), seed: 3).checkpoint().save(to: folder.appendingPathComponent("lone.safetensors"))
+    try GPT(config: config, backend: CPUBackend(threads: 1), seed: 3).checkpoint().save(
+      to: folder.appendingPathComponent("lone.safetensors"))
     let result = Interpreter().run(try prepare("```{model}\n:path: lone.safetensors\n```\n", folder: folder))
-    #expect(result.failures.map(\.message) == [
-      "{model} failed: no tokenizer found for lone.safetensors: put lone.tokenizer.json beside it, or name one with ':tokenizer:'"
-    ])
+    #expect(
+      result.failures.map(\.message) == [
+        "{model} failed: no tokenizer found for lone.safetensors: put lone.tokenizer.json beside it, or name one with ':tokenizer:'"
+      ])
   }
 
   @Test func conflictingOptionsAreFoundBeforeRunning() throws {
-    let found = problems("```{model}\n:path: m.safetensors\n:layers: 2\n```\n\n```{model}\n:width: 30\n:heads: 4\n```\n",
-                         files: ["m.safetensors": "x"])
-    #expect(found.map(\.summary) == [
-      "lesson.md:3:1: error: {model}: ':layers:' cannot be combined with ':path:' (a loaded model has its own configuration)",
-      "lesson.md:8:1: error: {model}: the width (30) must be divisible by the number of heads (4)",
-    ])
+    let found = problems(
+      "```{model}\n:path: m.safetensors\n:layers: 2\n```\n\n```{model}\n:width: 30\n:heads: 4\n```\n",
+      files: ["m.safetensors": "x"])
+    #expect(
+      found.map(\.summary) == [
+        "lesson.md:3:1: error: {model}: ':layers:' cannot be combined with ':path:' (a loaded model has its own configuration)",
+        "lesson.md:8:1: error: {model}: the width (30) must be divisible by the number of heads (4)",
+      ])
   }
 
   // MARK: Train and cache
@@ -136,7 +149,8 @@ import Tokenizer
     #expect(cacheLine(first).hasPrefix("trained and stored as "))
     let stored = try FileManager.default.contentsOfDirectory(atPath: cache.path).sorted()
     #expect(stored.count == 2 && stored[0].hasSuffix(".safetensors") && stored[1].hasSuffix(".tokenizer.json"))
-    let losses = try #require(firstRuns[0].outputs.compactMap { if case .lineChart(let c) = $0 { return c } else { return nil } }.first)
+    let losses = try #require(
+      firstRuns[0].outputs.compactMap { if case .lineChart(let c) = $0 { return c } else { return nil } }.first)
     #expect(losses.series[0].points.count == 4)
     // The first loss of an untrained model is close to ln V (it guesses nearly uniformly).
     #expect(abs(losses.series[0].points[0].y - log(280.0)) < 0.1)
@@ -166,8 +180,9 @@ import Tokenizer
   @Test func theKeyFollowsWhatDeterminesTheModel() throws {
     let cache = temporaryFolder().appendingPathComponent("cache")
     _ = try runKeepingSession(Self.trainingLesson, files: ["corpus.txt": Self.corpus], cache: cache)
-    _ = try runKeepingSession(Self.trainingLesson.replacingOccurrences(of: ":steps: 4", with: ":steps: 3"),
-                              files: ["corpus.txt": Self.corpus], cache: cache)
+    _ = try runKeepingSession(
+      Self.trainingLesson.replacingOccurrences(of: ":steps: 4", with: ":steps: 3"),
+      files: ["corpus.txt": Self.corpus], cache: cache)
     _ = try runKeepingSession(Self.trainingLesson, files: ["corpus.txt": Self.corpus + "x"], cache: cache)
     #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).count == 6)
     #expect(ModelCache.key("k", [("a", "1")]) == ModelCache.key("k", [("a", "1")]))
@@ -176,7 +191,9 @@ import Tokenizer
 
   @Test func explanationsInPortuguese() throws {
     let (_, runs) = try runKeepingSession(smallModel, language: .brazilianPortuguese)
-    #expect(runs[0].explanations.last?.hasPrefix("O modelo tem \(ValueFormat.grouped(Self.formula(V: 300, T: 32, C: 16, L: 2))) parâmetros.") == true)
+    #expect(
+      runs[0].explanations.last?.hasPrefix(
+        "O modelo tem \(ValueFormat.grouped(Self.formula(V: 300, T: 32, C: 16, L: 2))) parâmetros.") == true)
   }
 }
 
@@ -185,8 +202,9 @@ import Tokenizer
   @Test func standardExamples() {
     #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-    #expect(SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
-            == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    #expect(
+      SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
+        == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     var hash = SHA256()
     var remaining = 1_000_000
     var size = 1

@@ -45,32 +45,45 @@ import Testing
     let problems = changed.differences(from: recorded, lessonPath: "l.md")
     #expect(problems.count == 1)
     #expect(problems.first?.location.line == 3)
-    #expect(problems.first?.message.hasPrefix("output of {fake} differs from the snapshot at outputs[0].text.spans[0].text") == true)
+    #expect(
+      problems.first?.message.hasPrefix("output of {fake} differs from the snapshot at outputs[0].text.spans[0].text") == true)
   }
 
   @Test func numbersWithinToleranceAreEqual() {
     let tolerance = SnapshotTolerance(relative: 1e-3, absolute: 1e-5)
-    let a: [Output] = [.bars(BarChart(items: [BarItem(label: "x", value: 0.41)])),
-                       .table(Table(headers: ["v"], rows: [["0.4132"]]))]
-    let close: [Output] = [.bars(BarChart(items: [BarItem(label: "x", value: 0.4102)])),
-                           .table(Table(headers: ["v"], rows: [["0.4133"]]))]
-    let far: [Output] = [.bars(BarChart(items: [BarItem(label: "x", value: 0.42)])),
-                         .table(Table(headers: ["v"], rows: [["0.4133"]]))]
+    let a: [Output] = [
+      .bars(BarChart(items: [BarItem(label: "x", value: 0.41)])),
+      .table(Table(headers: ["v"], rows: [["0.4132"]])),
+    ]
+    let close: [Output] = [
+      .bars(BarChart(items: [BarItem(label: "x", value: 0.4102)])),
+      .table(Table(headers: ["v"], rows: [["0.4133"]])),
+    ]
+    let far: [Output] = [
+      .bars(BarChart(items: [BarItem(label: "x", value: 0.42)])),
+      .table(Table(headers: ["v"], rows: [["0.4133"]])),
+    ]
     #expect(Snapshot.firstDifference(a, close, tolerance: tolerance) == nil)
     #expect(Snapshot.firstDifference(a, far, tolerance: tolerance) == "outputs[0].bars.items[0].value: recorded 0.41, now 0.42")
     let text: [Output] = [.table(Table(headers: ["v"], rows: [["gato"]]))]
     let otherText: [Output] = [.table(Table(headers: ["v"], rows: [["rato"]]))]
-    #expect(Snapshot.firstDifference(text, otherText, tolerance: tolerance) == "outputs[0].table.rows[0][0]: recorded \"gato\", now \"rato\"")
+    #expect(
+      Snapshot.firstDifference(text, otherText, tolerance: tolerance)
+        == "outputs[0].table.rows[0][0]: recorded \"gato\", now \"rato\"")
   }
 
   @Test func structureChangesAreReported() throws {
     let two = Snapshot(of: try run("```{fake} a\n```\n\n```{fake} b\n```\n"))
     let one = Snapshot(of: try run("```{fake} a\n```\n"))
-    #expect(one.differences(from: two, lessonPath: "l.md").map(\.summary) == [
-      "l.md:1:1: error: the snapshot has 2 directives, the lesson now has 1 (if the change is intended, accept it with 'check --update')"])
+    #expect(
+      one.differences(from: two, lessonPath: "l.md").map(\.summary) == [
+        "l.md:1:1: error: the snapshot has 2 directives, the lesson now has 1 (if the change is intended, accept it with 'check --update')"
+      ])
     let renamed = Snapshot(of: try run("```{fake} a\n```\n\n```{fake} c\n```\n"))
-    #expect(renamed.differences(from: two, lessonPath: "l.md").map(\.message) == [
-      "the snapshot has {fake} b here, the lesson now has {fake} c (if the change is intended, accept it with 'check --update')"])
+    #expect(
+      renamed.differences(from: two, lessonPath: "l.md").map(\.message) == [
+        "the snapshot has {fake} b here, the lesson now has {fake} c (if the change is intended, accept it with 'check --update')"
+      ])
   }
 
   @Test func optingOutOfTheSnapshot() throws {
@@ -83,8 +96,9 @@ import Testing
     let lessonPath = folder.appendingPathComponent("03-attention.md").path
     let url = Snapshot.url(forLessonAt: lessonPath)
     #expect(url.path == folder.appendingPathComponent(".snapshots/03-attention.json").path)
-    #expect(Snapshot.url(forLessonAt: lessonPath, language: .brazilianPortuguese).path
-            == folder.appendingPathComponent(".snapshots/03-attention.pt-BR.json").path)
+    #expect(
+      Snapshot.url(forLessonAt: lessonPath, language: .brazilianPortuguese).path
+        == folder.appendingPathComponent(".snapshots/03-attention.pt-BR.json").path)
     #expect(try Snapshot.load(from: url, shownAs: "s.json") == nil)
     let snapshot = Snapshot(of: try run("```{fake} a\n:mode: all\n```\n"))
     try snapshot.save(to: url)
@@ -95,7 +109,9 @@ import Testing
     #expect(try Data(contentsOf: url) == first)
     #expect(try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path) == ["03-attention.json"])
     try Data("{\"lesson\": 3".utf8).write(to: url)
-    #expect(throws: LessonError.unreadable(path: "s.json", reason: "not a valid snapshot (record it again with 'check --update')")) {
+    #expect(
+      throws: LessonError.unreadable(path: "s.json", reason: "not a valid snapshot (record it again with 'check --update')")
+    ) {
       try Snapshot.load(from: url, shownAs: "s.json")
     }
   }

@@ -14,8 +14,9 @@ import Tokenizer
 
   /// A lesson whose session tokenizer is `tokenizer`, saved beside a small model.
   func lesson(_ body: String, tokenizer: BPETokenizer) throws -> (Session, [DirectiveRun]) {
-    try runKeepingSession("```{model}\n:vocab: 400\n:context: 32\n:width: 8\n:layers: 1\n:heads: 2\n:tokenizer: t.json\n```\n\n" + body,
-                          files: ["t.json": tokenizer.tokenizerJSON()])
+    try runKeepingSession(
+      "```{model}\n:vocab: 400\n:context: 32\n:width: 8\n:layers: 1\n:heads: 2\n:tokenizer: t.json\n```\n\n" + body,
+      files: ["t.json": tokenizer.tokenizerJSON()])
   }
 
   @Test func idsPiecesAndMergesComeFromTheTokenizer() throws {
@@ -54,9 +55,10 @@ import Tokenizer
     let (_, runs) = try runKeepingSession("```{tokenize} abab abab\n:vocab-size: 270\nabab abab\n```\n")
     let run = runs[0]
     #expect(run.number("learned-merges") == 3 && run.number("first-merge-count") == 4)
-    #expect(run.tables[0].rows == [
-      ["1", "a", "b", "ab", "260", "4"], ["2", "ab", "ab", "abab", "261", "2"], ["3", "␣", "abab", "␣abab", "262", "1"],
-    ])
+    #expect(
+      run.tables[0].rows == [
+        ["1", "a", "b", "ab", "260", "4"], ["2", "ab", "ab", "abab", "261", "2"], ["3", "␣", "abab", "␣abab", "262", "1"],
+      ])
     // Encoding the same text: "abab" → a+b, a+b, ab+ab (3 merges); " abab" → those and ␣+abab (4).
     #expect(run.number("tokens") == 2 && run.number("merges") == 7)
     #expect(run.strips[0].pieces.map(\.id) == [261, 262])
@@ -71,15 +73,17 @@ import Tokenizer
 
   @Test func optionProblems() {
     let found = problems("```{tokenize} a\n:training-view: 3\n```\n\n```{tokenize} a\n:vocab-size: 100\nab ab\n```\n")
-    #expect(found.map(\.summary) == [
-      "lesson.md:2:1: error: {tokenize}: ':training-view:' needs a text to train on: a body or ':train-on: FILE'",
-      "lesson.md:6:1: error: {tokenize}: a byte-level tokenizer needs at least 260 tokens (256 bytes and 4 special tokens)",
-    ])
+    #expect(
+      found.map(\.summary) == [
+        "lesson.md:2:1: error: {tokenize}: ':training-view:' needs a text to train on: a body or ':train-on: FILE'",
+        "lesson.md:6:1: error: {tokenize}: a byte-level tokenizer needs at least 260 tokens (256 bytes and 4 special tokens)",
+      ])
   }
 
   @Test func trainsOnAFile() throws {
-    let (_, runs) = try runKeepingSession("```{tokenize} o gato\n:train-on: c.txt\n:training-view: 2\n```\n",
-                                          files: ["c.txt": Self.corpus])
+    let (_, runs) = try runKeepingSession(
+      "```{tokenize} o gato\n:train-on: c.txt\n:training-view: 2\n```\n",
+      files: ["c.txt": Self.corpus])
     let trained = try BPETrainer(vocabularySize: 290).train(corpus: Array(Self.corpus.utf8))
     #expect(runs[0].tables[0].rows.map { $0[5] } == trained.merges.prefix(2).map { String($0.count) })
     #expect(runs[0].strips[0].pieces.map(\.id) == trained.tokenizer.encode("o gato"))

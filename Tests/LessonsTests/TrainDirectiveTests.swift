@@ -9,7 +9,8 @@ import Testing
 @testable import Lessons
 
 @Suite struct TrainDirectiveTests {
-  static let train = "```{train}\n:steps: 6\n:batch: 2\n:seq: 8\n:lr: 0.01\n:warmup: 2\n:eval-every: 3\n:eval-batches: 2\n:validation: 0.2\n```\n"
+  static let train =
+    "```{train}\n:steps: 6\n:batch: 2\n:seq: 8\n:lr: 0.01\n:warmup: 2\n:eval-every: 3\n:eval-batches: 2\n:validation: 0.2\n```\n"
   static let lesson = smallModel + "```{text} \(trainingText)\n```\n" + train
 
   @Test func curveAndValidationAgainstAnIndependentEvaluation() throws {
@@ -78,8 +79,9 @@ import Testing
   @Test func overfittingIsValidationRisingWhileTrainingFalls() {
     typealias E = TrainingCurve.Evaluation
     func curve(_ points: [(Float, Float)]) -> TrainingCurve {
-      TrainingCurve(losses: [], learningRates: [],
-                    evaluations: points.enumerated().map { E(step: $0.offset * 10, train: $0.element.0, validation: $0.element.1) })
+      TrainingCurve(
+        losses: [], learningRates: [],
+        evaluations: points.enumerated().map { E(step: $0.offset * 10, train: $0.element.0, validation: $0.element.1) })
     }
     // Best validation 3.0 at step 10, then 3.2 (> 3.0·1.01) while train fell 2.9 → 2.0: overfitting.
     let overfit = curve([(5, 5), (2.9, 3.0), (2.0, 3.2)]).summary
@@ -118,8 +120,11 @@ import Testing
   }
 
   @Test func aTextTooShortForValidationIsAClearError() {
-    #expect(throws: LessonError.directiveFailed(
-      "invalid tokens: the validation part has 1 tokens; at least 9 are needed (use a larger corpus or shorter sequences) — the text has 12 tokens")) {
+    #expect(
+      throws: LessonError.directiveFailed(
+        "invalid tokens: the validation part has 1 tokens; at least 9 are needed (use a larger corpus or shorter sequences) — the text has 12 tokens"
+      )
+    ) {
       try runKeepingSession(smallModel + "```{train}\n:text: O gato subiu\n:seq: 8\n```\n")
     }
   }

@@ -128,16 +128,23 @@ import Testing
   }
 
   @Test func problemsAreReported() throws {
-    #expect(throws: LessonError.directiveFailed(
-      "the model has no tensor 'h.9.attn.c_attn.weight' for ':param:' (it has wte.weight, wpe.weight, h.0.ln_1.weight, h.0.ln_1.bias, … ln_f.bias)")) {
+    #expect(
+      throws: LessonError.directiveFailed(
+        "the model has no tensor 'h.9.attn.c_attn.weight' for ':param:' (it has wte.weight, wpe.weight, h.0.ln_1.weight, h.0.ln_1.bias, … ln_f.bias)"
+      )
+    ) {
       try runKeepingSession(smallModel + "```{train-step}\n:text: \(trainingText)\n:param: h.9.attn.c_attn.weight\n```\n")
     }
-    #expect(throws: LessonError.directiveFailed(
-      "no text to train on: set it with {text} first, or give ':text:' or ':file:' to {train-step}")) {
+    #expect(
+      throws: LessonError.directiveFailed(
+        "no text to train on: set it with {text} first, or give ':text:' or ':file:' to {train-step}")
+    ) {
       try runKeepingSession(smallModel + "```{train-step}\n```\n")
     }
-    #expect(throws: LessonError.directiveFailed(
-      "the text gives 1 token; a training batch needs at least 2 (an input and its next token)")) {
+    #expect(
+      throws: LessonError.directiveFailed(
+        "the text gives 1 token; a training batch needs at least 2 (an input and its next token)")
+    ) {
       try runKeepingSession(smallModel + "```{train-step}\n:text: a\n```\n")
     }
     let both = problems("```{train-step}\n:text: abc\n:file: a.txt\n```\n", files: ["a.txt": "abc"])

@@ -35,8 +35,9 @@ final class Twins {
   }
   func expectClose(_ t: Twin, rtol: Double, atol: Double, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
     dut.synchronize()
-    assertClose(dut.read(t.dut), ref.read(t.ref), rtol: rtol, atol: atol, "\(dut.deviceName) \(what)",
-                sourceLocation: sourceLocation)
+    assertClose(
+      dut.read(t.dut), ref.read(t.ref), rtol: rtol, atol: atol, "\(dut.deviceName) \(what)",
+      sourceLocation: sourceLocation)
   }
 }
 
@@ -85,18 +86,22 @@ struct BackendConformanceTests {
     for (N, C, mean, std) in [(5, 20, 3, 2), (1, 7, 3, 1), (33, 64, 0, 0.01), (4, 768, 3, 2)] as [(Int, Int, Float, Float)] {
       let inp = try s.random([N, C], mean: mean, std: std), weight = try s.random([C]), bias = try s.random([C])
       let out = try s.zeros([N, C]), mean = try s.zeros([N]), rstd = try s.zeros([N])
-      s.ref.layerNormForward(out: out.ref, mean: mean.ref, rstd: rstd.ref, inp: inp.ref, weight: weight.ref,
-                             bias: bias.ref, N: N, C: C)
-      s.dut.layerNormForward(out: out.dut, mean: mean.dut, rstd: rstd.dut, inp: inp.dut, weight: weight.dut,
-                             bias: bias.dut, N: N, C: C)
+      s.ref.layerNormForward(
+        out: out.ref, mean: mean.ref, rstd: rstd.ref, inp: inp.ref, weight: weight.ref,
+        bias: bias.ref, N: N, C: C)
+      s.dut.layerNormForward(
+        out: out.dut, mean: mean.dut, rstd: rstd.dut, inp: inp.dut, weight: weight.dut,
+        bias: bias.dut, N: N, C: C)
       s.expectClose(out, rtol: 1e-5, atol: 1e-5, "layerNormForward out N\(N) C\(C)")
       s.expectClose(mean, rtol: 1e-5, atol: 1e-5, "layerNormForward mean N\(N) C\(C)")
       s.expectClose(rstd, rtol: 1e-5, atol: 1e-5, "layerNormForward rstd N\(N) C\(C)")
       let dout = try s.random([N, C]), dinp = try s.random([N, C]), dweight = try s.random([C]), dbias = try s.random([C])
-      s.ref.layerNormBackward(dinp: dinp.ref, dweight: dweight.ref, dbias: dbias.ref, dout: dout.ref, inp: inp.ref,
-                              weight: weight.ref, mean: mean.ref, rstd: rstd.ref, N: N, C: C)
-      s.dut.layerNormBackward(dinp: dinp.dut, dweight: dweight.dut, dbias: dbias.dut, dout: dout.dut, inp: inp.dut,
-                              weight: weight.dut, mean: mean.dut, rstd: rstd.dut, N: N, C: C)
+      s.ref.layerNormBackward(
+        dinp: dinp.ref, dweight: dweight.ref, dbias: dbias.ref, dout: dout.ref, inp: inp.ref,
+        weight: weight.ref, mean: mean.ref, rstd: rstd.ref, N: N, C: C)
+      s.dut.layerNormBackward(
+        dinp: dinp.dut, dweight: dweight.dut, dbias: dbias.dut, dout: dout.dut, inp: inp.dut,
+        weight: weight.dut, mean: mean.dut, rstd: rstd.dut, N: N, C: C)
       s.expectClose(dinp, rtol: 1e-5, atol: 1e-5, "layerNormBackward dinp N\(N) C\(C)")
       s.expectClose(dweight, rtol: 1e-5, atol: 1e-5, "layerNormBackward dweight N\(N) C\(C)")
       s.expectClose(dbias, rtol: 1e-5, atol: 1e-5, "layerNormBackward dbias N\(N) C\(C)")
@@ -109,7 +114,9 @@ struct BackendConformanceTests {
   func matmul(_ factory: BackendFactory, withBias: Bool) throws {
     guard let backend = try factory.make() else { return }
     let s = Twins(backend, seed: withBias ? 102 : 103)
-    let shapes = [(5, 20, 17), (1, 37, 53), (1, 24, 1100), (3, 37, 1030), (16, 48, 7), (2, 40, 3), (17, 20, 9), (64, 48, 96), (130, 33, 71)]
+    let shapes = [
+      (5, 20, 17), (1, 37, 53), (1, 24, 1100), (3, 37, 1030), (16, 48, 7), (2, 40, 3), (17, 20, 9), (64, 48, 96), (130, 33, 71),
+    ]
     for (N, C, OC) in shapes {
       let inp = try s.random([N, C]), weight = try s.random([OC, C]), out = try s.zeros([N, OC])
       let bias = withBias ? try s.random([OC]) : nil
@@ -118,10 +125,12 @@ struct BackendConformanceTests {
       s.expectClose(out, rtol: 1e-4, atol: 1e-4, "matmulForward N\(N) C\(C) OC\(OC)")
       let dout = try s.random([N, OC]), dinp = try s.random([N, C]), dweight = try s.random([OC, C])
       let dbias = withBias ? try s.random([OC]) : nil
-      s.ref.matmulBackward(dinp: dinp.ref, dweight: dweight.ref, dbias: dbias?.ref, dout: dout.ref, inp: inp.ref,
-                           weight: weight.ref, N: N, C: C, OC: OC)
-      s.dut.matmulBackward(dinp: dinp.dut, dweight: dweight.dut, dbias: dbias?.dut, dout: dout.dut, inp: inp.dut,
-                           weight: weight.dut, N: N, C: C, OC: OC)
+      s.ref.matmulBackward(
+        dinp: dinp.ref, dweight: dweight.ref, dbias: dbias?.ref, dout: dout.ref, inp: inp.ref,
+        weight: weight.ref, N: N, C: C, OC: OC)
+      s.dut.matmulBackward(
+        dinp: dinp.dut, dweight: dweight.dut, dbias: dbias?.dut, dout: dout.dut, inp: inp.dut,
+        weight: weight.dut, N: N, C: C, OC: OC)
       s.expectClose(dinp, rtol: 1e-4, atol: 1e-4, "matmulBackward dinp N\(N) C\(C) OC\(OC)")
       s.expectClose(dweight, rtol: 1e-4, atol: 1e-4, "matmulBackward dweight N\(N) C\(C) OC\(OC)")
       if let dbias { s.expectClose(dbias, rtol: 1e-4, atol: 1e-4, "matmulBackward dbias N\(N) C\(C) OC\(OC)") }
@@ -144,10 +153,12 @@ struct BackendConformanceTests {
       s.expectClose(att, rtol: 1e-4, atol: 1e-6, "attentionForward att \(shape)")
       let dout = try s.random([B, T, C]), dqkv = try s.random([B, T, 3 * C])
       let dpreatt = try s.zeros([B, NH, T, T]), datt = try s.zeros([B, NH, T, T])
-      s.ref.attentionBackward(dqkv: dqkv.ref, dpreatt: dpreatt.ref, datt: datt.ref, dout: dout.ref, qkv: qkv.ref,
-                              att: att.ref, B: B, T: T, C: C, NH: NH)
-      s.dut.attentionBackward(dqkv: dqkv.dut, dpreatt: dpreatt.dut, datt: datt.dut, dout: dout.dut, qkv: qkv.dut,
-                              att: att.dut, B: B, T: T, C: C, NH: NH)
+      s.ref.attentionBackward(
+        dqkv: dqkv.ref, dpreatt: dpreatt.ref, datt: datt.ref, dout: dout.ref, qkv: qkv.ref,
+        att: att.ref, B: B, T: T, C: C, NH: NH)
+      s.dut.attentionBackward(
+        dqkv: dqkv.dut, dpreatt: dpreatt.dut, datt: datt.dut, dout: dout.dut, qkv: qkv.dut,
+        att: att.dut, B: B, T: T, C: C, NH: NH)
       s.expectClose(dqkv, rtol: 1e-4, atol: 1e-4, "attentionBackward dqkv \(shape)")
     }
   }
@@ -195,10 +206,12 @@ struct BackendConformanceTests {
     for (N, V, withTargets) in [(3, 7, true), (1, 1, true), (5, 8193, true), (2, 50, false), (17, 33, true)] {
       let targets = (0..<N).map { _ in Int32(s.rng.nextInt(below: V)) }
       let logits = try s.random([N, V], std: 4), probs = try s.zeros([N, V]), losses = try s.zeros([N])
-      s.ref.softmaxCrossEntropyForward(losses: losses.ref, probs: probs.ref, logits: logits.ref,
-                                       targets: withTargets ? targets : nil, N: N, V: V)
-      s.dut.softmaxCrossEntropyForward(losses: losses.dut, probs: probs.dut, logits: logits.dut,
-                                       targets: withTargets ? targets : nil, N: N, V: V)
+      s.ref.softmaxCrossEntropyForward(
+        losses: losses.ref, probs: probs.ref, logits: logits.ref,
+        targets: withTargets ? targets : nil, N: N, V: V)
+      s.dut.softmaxCrossEntropyForward(
+        losses: losses.dut, probs: probs.dut, logits: logits.dut,
+        targets: withTargets ? targets : nil, N: N, V: V)
       s.expectClose(probs, rtol: 1e-5, atol: 1e-7, "softmaxCrossEntropyForward probs N\(N) V\(V)")
       if withTargets { s.expectClose(losses, rtol: 1e-5, atol: 1e-5, "softmaxCrossEntropyForward losses N\(N) V\(V)") }
       let dlogits = try s.random([N, V])
@@ -220,9 +233,10 @@ struct BackendConformanceTests {
       for step in 1...3 {
         let grads = try s.random([count], std: 0.1)
         for (backend, t) in [(s.ref as any Backend, \Twin.ref), (s.dut, \Twin.dut)] {
-          backend.adamWUpdate(params: p[keyPath: t], grads: grads[keyPath: t], m: m[keyPath: t], v: v[keyPath: t],
-                              count: count, learningRate: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8,
-                              weightDecay: 0.1, gradScale: 0.5, step: step)
+          backend.adamWUpdate(
+            params: p[keyPath: t], grads: grads[keyPath: t], m: m[keyPath: t], v: v[keyPath: t],
+            count: count, learningRate: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8,
+            weightDecay: 0.1, gradScale: 0.5, step: step)
         }
         s.expectClose(params, rtol: 1e-5, atol: 1e-6, "adamW params count \(count) step \(step)")
         s.expectClose(m, rtol: 1e-5, atol: 1e-7, "adamW m count \(count) step \(step)")
@@ -254,11 +268,13 @@ struct BackendConformanceTests {
       for T in [5, 1, 1, 3, 1] where position + T <= maxT {
         let qkv = try s.random([T, 3 * C]), out = try s.zeros([T, C]), att = try s.zeros([NH, T, maxT])
         for (backend, t) in [(s.ref as any Backend, \Twin.ref), (s.dut, \Twin.dut)] {
-          backend.kvCacheWrite(kCache: kCache[keyPath: t], vCache: vCache[keyPath: t], qkv: qkv[keyPath: t],
-                               T: T, C: C, position: position)
-          backend.attentionCachedForward(out: out[keyPath: t], att: att[keyPath: t], qkv: qkv[keyPath: t],
-                                         kCache: kCache[keyPath: t], vCache: vCache[keyPath: t], T: T, C: C, NH: NH,
-                                         position: position, maxT: maxT)
+          backend.kvCacheWrite(
+            kCache: kCache[keyPath: t], vCache: vCache[keyPath: t], qkv: qkv[keyPath: t],
+            T: T, C: C, position: position)
+          backend.attentionCachedForward(
+            out: out[keyPath: t], att: att[keyPath: t], qkv: qkv[keyPath: t],
+            kCache: kCache[keyPath: t], vCache: vCache[keyPath: t], T: T, C: C, NH: NH,
+            position: position, maxT: maxT)
         }
         let step = "C\(C) NH\(NH) position \(position) T\(T)"
         s.expectClose(kCache, rtol: 0, atol: 0, "kvCacheWrite kCache \(step)")

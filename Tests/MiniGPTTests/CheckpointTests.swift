@@ -17,8 +17,9 @@ import Testing
     let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     let c = try #require(root["config"] as? [String: Any])
     func int(_ key: String) throws -> Int { try #require(c[key] as? Int) }
-    return GPTConfiguration(vocabSize: try int("vocab_size"), contextLength: try int("n_positions"),
-                            embeddingSize: try int("n_embd"), layerCount: try int("n_layer"), headCount: try int("n_head"))
+    return GPTConfiguration(
+      vocabSize: try int("vocab_size"), contextLength: try int("n_positions"),
+      embeddingSize: try int("n_embd"), layerCount: try int("n_layer"), headCount: try int("n_head"))
   }
 
   func slice(_ checkpoint: Checkpoint, _ entry: ParameterLayout.Entry) -> [Float] {
@@ -36,7 +37,8 @@ import Testing
     for entry in layout.entries {
       // Every parameter has a gradient in HF layout: its shape is the internal one, reversed for Conv1D.
       let gradientShape = try #require(torch["grad." + entry.name]?.shape)
-      #expect(gradientShape == (ParameterLayout.isConv1DWeight(entry.name) ? entry.shape.reversed() : entry.shape), "\(entry.name)")
+      #expect(
+        gradientShape == (ParameterLayout.isConv1DWeight(entry.name) ? entry.shape.reversed() : entry.shape), "\(entry.name)")
       if ParameterLayout.isConv1DWeight(entry.name) {
         // PyTorch's own .t().contiguous() of the HF weight: the (out, in) layout we must hold.
         #expect(torch["linear." + entry.name]?.shape == entry.shape)
@@ -100,7 +102,8 @@ import Testing
     // The moments follow their parameters' layout: m of c_attn is transposed like the weight.
     let entry = try #require(ParameterLayout(checkpoint.config)["h.0.attn.c_attn.weight"])
     let C = checkpoint.config.embeddingSize
-    #expect(try ours.floats("optimizer.m.h.0.attn.c_attn.weight")[1 * 3 * C + 0] == checkpoint.optimizer!.m[entry.offset + 0 * C + 1])
+    #expect(
+      try ours.floats("optimizer.m.h.0.attn.c_attn.weight")[1 * 3 * C + 0] == checkpoint.optimizer!.m[entry.offset + 0 * C + 1])
   }
 
   @Test func savesAFolderThatLoadsAgain() throws {

@@ -1,8 +1,8 @@
 // Whole-model tests on the reference backend: finite-difference gradients of the full GPT-2 loss,
 // KV-cache decoding against full forward passes, and training that actually learns.
 import MiniGPT
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct GPTModelTests {
   // A micro configuration: every code path (several layers and heads, T < maxT) at tiny cost.
@@ -44,7 +44,8 @@ import TestSupport
         let lp = try GPT(config: Self.micro, backend: backend, parameterValues: plus).forward(tokens: x, targets: y, B: 2, T: 5)!
         let lm = try GPT(config: Self.micro, backend: backend, parameterValues: minus).forward(tokens: x, targets: y, B: 2, T: 5)!
         let numeric = (lp - lm) / (2 * h)
-        #expect(abs(numeric - analytic[i]) <= 2e-3 + 2e-2 * abs(numeric), "\(e.name)[\(k)]: analytic \(analytic[i]) numeric \(numeric)")
+        #expect(
+          abs(numeric - analytic[i]) <= 2e-3 + 2e-2 * abs(numeric), "\(e.name)[\(k)]: analytic \(analytic[i]) numeric \(numeric)")
         checked += 1
       }
     }
@@ -94,8 +95,10 @@ import TestSupport
     let model = try GPT(config: Self.micro, backend: ReferenceBackend(), seed: 2)
     let stream = (0..<200).map { Int32($0 % 11) }
     let data = try TokenDataset(tokens: stream, validationFraction: 0.1, sequenceLength: 8)
-    let trainer = try Trainer(model: model, data: data, settings: TrainingSettings(
-      batchSize: 4, sequenceLength: 8, steps: 60, learningRate: 1e-2, warmupSteps: 5, seed: 1))
+    let trainer = try Trainer(
+      model: model, data: data,
+      settings: TrainingSettings(
+        batchSize: 4, sequenceLength: 8, steps: 60, learningRate: 1e-2, warmupSteps: 5, seed: 1))
     var last: Float = .infinity
     while !trainer.isFinished { last = try trainer.runStep().loss }
     #expect(last < 0.5)
@@ -107,7 +110,8 @@ import TestSupport
     func run() throws -> [Float] {
       let model = try GPT(config: Self.micro, backend: ReferenceBackend(), seed: 5)
       let data = try TokenDataset(tokens: (0..<300).map { Int32(($0 * 7) % 11) }, sequenceLength: 8)
-      let trainer = try Trainer(model: model, data: data, settings: TrainingSettings(batchSize: 2, sequenceLength: 8, steps: 5, seed: 9))
+      let trainer = try Trainer(
+        model: model, data: data, settings: TrainingSettings(batchSize: 2, sequenceLength: 8, steps: 5, seed: 9))
       for _ in 0..<5 { _ = try trainer.runStep() }
       return model.parameterValues()
     }
@@ -116,13 +120,14 @@ import TestSupport
 
   @Test func badBatchesAreErrorsNotCrashes() throws {
     let model = try GPT(config: Self.micro, backend: ReferenceBackend(), seed: 1)
-    #expect(throws: EngineError.self) { try model.forward(tokens: [0, 11], B: 1, T: 2) }          // id ≥ V
-    #expect(throws: EngineError.self) { try model.forward(tokens: [0, -1], B: 1, T: 2) }          // negative id
-    #expect(throws: EngineError.self) { try model.forward(tokens: Array(repeating: 0, count: 9), B: 1, T: 9) } // T > maxT
-    #expect(throws: EngineError.self) { try model.forward(tokens: [0], B: 1, T: 2) }              // count ≠ B·T
-    #expect(throws: EngineError.self) { try model.backward() }                                    // no targets yet
+    #expect(throws: EngineError.self) { try model.forward(tokens: [0, 11], B: 1, T: 2) }  // id ≥ V
+    #expect(throws: EngineError.self) { try model.forward(tokens: [0, -1], B: 1, T: 2) }  // negative id
+    #expect(throws: EngineError.self) { try model.forward(tokens: Array(repeating: 0, count: 9), B: 1, T: 9) }  // T > maxT
+    #expect(throws: EngineError.self) { try model.forward(tokens: [0], B: 1, T: 2) }  // count ≠ B·T
+    #expect(throws: EngineError.self) { try model.backward() }  // no targets yet
     #expect(throws: EngineError.self) {
-      try GPTConfiguration(vocabSize: 50257, contextLength: 1 << 20, embeddingSize: 1 << 16, layerCount: 96, headCount: 7).validate()
+      try GPTConfiguration(vocabSize: 50257, contextLength: 1 << 20, embeddingSize: 1 << 16, layerCount: 96, headCount: 7)
+        .validate()
     }
   }
 }
@@ -139,7 +144,8 @@ import Glibc
       let model = try GPT(config: GPTModelTests.micro, backend: CPUBackend(threads: 1), seed: 4)
       model.leanActivations = lean
       let data = try TokenDataset(tokens: (0..<300).map { Int32(($0 * 5) % 11) }, sequenceLength: 8)
-      let trainer = try Trainer(model: model, data: data, settings: TrainingSettings(batchSize: 3, sequenceLength: 8, steps: 4, seed: 2))
+      let trainer = try Trainer(
+        model: model, data: data, settings: TrainingSettings(batchSize: 3, sequenceLength: 8, steps: 4, seed: 2))
       var losses: [Float] = []
       for _ in 0..<4 { losses.append(try trainer.runStep().loss) }
       return (model.parameterValues(), losses)

@@ -32,16 +32,20 @@ func numericGradient(of input: Tensor, h: Float, loss: () -> Double) -> [Double]
 
 /// Runs `backward` with gradient buffers pre-filled with random values and returns what it added,
 /// so the check also proves the kernel accumulates (+=) instead of overwriting.
-func accumulatedGradients(_ backend: any Backend, _ gradients: [Tensor], _ rng: inout SplitMix64,
-                          backward: () -> Void) -> [[Float]] {
+func accumulatedGradients(
+  _ backend: any Backend, _ gradients: [Tensor], _ rng: inout SplitMix64,
+  backward: () -> Void
+) -> [[Float]] {
   let before = gradients.map { g in rng.normals(g.count) }
   for (g, values) in zip(gradients, before) { backend.write(values, to: g) }
   backward()
   return zip(gradients, before).map { g, values in zip(backend.read(g), values).map { $0 - $1 } }
 }
 
-func expectGradient(_ name: String, analytic: [Float], numeric: [Double], rtol: Double, atol: Double,
-                    sourceLocation: SourceLocation = #_sourceLocation) {
+func expectGradient(
+  _ name: String, analytic: [Float], numeric: [Double], rtol: Double, atol: Double,
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
   assertClose(analytic, numeric.map { Float($0) }, rtol: rtol, atol: atol, "d\(name)", sourceLocation: sourceLocation)
 }
 
@@ -67,11 +71,13 @@ struct GradientCheckTests {
     let dout = try tensor(ref, w, [N, C])
     let dinp = try ref.makeTensor([N, C]), dweight = try ref.makeTensor([C]), dbias = try ref.makeTensor([C])
     let grads = accumulatedGradients(ref, [dinp, dweight, dbias], &rng) {
-      ref.layerNormBackward(dinp: dinp, dweight: dweight, dbias: dbias, dout: dout, inp: inp, weight: weight,
-                            mean: mean, rstd: rstd, N: N, C: C)
+      ref.layerNormBackward(
+        dinp: dinp, dweight: dweight, dbias: dbias, dout: dout, inp: inp, weight: weight,
+        mean: mean, rstd: rstd, N: N, C: C)
     }
     expectGradient("inp", analytic: grads[0], numeric: numericGradient(of: inp, h: 1e-2, loss: loss), rtol: 1e-2, atol: 2e-3)
-    expectGradient("weight", analytic: grads[1], numeric: numericGradient(of: weight, h: 1e-2, loss: loss), rtol: 1e-2, atol: 2e-3)
+    expectGradient(
+      "weight", analytic: grads[1], numeric: numericGradient(of: weight, h: 1e-2, loss: loss), rtol: 1e-2, atol: 2e-3)
     expectGradient("bias", analytic: grads[2], numeric: numericGradient(of: bias, h: 1e-2, loss: loss), rtol: 1e-2, atol: 2e-3)
   }
 
@@ -115,8 +121,9 @@ struct GradientCheckTests {
     let dinp = try ref.makeTensor([N, C]), dweight = try ref.makeTensor([OC, C])
     let dbias = withBias ? try ref.makeTensor([OC]) : nil
     let grads = accumulatedGradients(ref, [dinp, dweight] + (dbias.map { [$0] } ?? []), &rng) {
-      ref.matmulBackward(dinp: dinp, dweight: dweight, dbias: dbias, dout: dout, inp: inp, weight: weight,
-                         N: N, C: C, OC: OC)
+      ref.matmulBackward(
+        dinp: dinp, dweight: dweight, dbias: dbias, dout: dout, inp: inp, weight: weight,
+        N: N, C: C, OC: OC)
     }
     expectGradient("inp", analytic: grads[0], numeric: numericGradient(of: inp, h: 0.5, loss: loss), rtol: 1e-4, atol: 1e-4)
     expectGradient("weight", analytic: grads[1], numeric: numericGradient(of: weight, h: 0.5, loss: loss), rtol: 1e-4, atol: 1e-4)
@@ -144,8 +151,9 @@ struct GradientCheckTests {
     let dqkv = try ref.makeTensor([B, T, 3 * C])
     let dpreatt = try ref.makeTensor([B, NH, T, T]), datt = try ref.makeTensor([B, NH, T, T])
     let grads = accumulatedGradients(ref, [dqkv], &rng) {
-      ref.attentionBackward(dqkv: dqkv, dpreatt: dpreatt, datt: datt, dout: dout, qkv: qkv, att: att,
-                            B: B, T: T, C: C, NH: NH)
+      ref.attentionBackward(
+        dqkv: dqkv, dpreatt: dpreatt, datt: datt, dout: dout, qkv: qkv, att: att,
+        B: B, T: T, C: C, NH: NH)
     }
     expectGradient("qkv", analytic: grads[0], numeric: numericGradient(of: qkv, h: 1e-2, loss: loss), rtol: 1e-2, atol: 1e-3)
   }
@@ -203,6 +211,7 @@ struct GradientCheckTests {
     let grads = accumulatedGradients(ref, [dlogits], &rng) {
       ref.softmaxCrossEntropyBackward(dlogits: dlogits, probs: probs, targets: targets, dloss: dloss, N: N, V: V)
     }
-    expectGradient("logits", analytic: grads[0], numeric: numericGradient(of: logits, h: 1e-2, loss: loss), rtol: 1e-3, atol: 1e-4)
+    expectGradient(
+      "logits", analytic: grads[0], numeric: numericGradient(of: logits, h: 1e-2, loss: loss), rtol: 1e-3, atol: 1e-4)
   }
 }

@@ -21,8 +21,10 @@ import Testing
   }
 
   /// Writes model.safetensors (+ config.json unless nil) into a fresh folder and returns it.
-  func makeFolder(_ dir: URL, tensors: [Named], config: String?, metadata: [String: String] = ["format": "pt"],
-                  raw: [(String, SafeTensorsDType, [Int], [UInt8])] = []) throws -> URL {
+  func makeFolder(
+    _ dir: URL, tensors: [Named], config: String?, metadata: [String: String] = ["format": "pt"],
+    raw: [(String, SafeTensorsDType, [Int], [UInt8])] = []
+  ) throws -> URL {
     let folder = dir.appendingPathComponent("model-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     var writer = SafeTensorsWriter(metadata: metadata)
@@ -50,22 +52,27 @@ import Testing
 
     // c_attn saved in nn.Linear layout (3C, C) instead of Conv1D (C, 3C).
     let linear = tensors.map { $0.name == "transformer.h.0.attn.c_attn.weight" ? ($0.name, [108, 36], $0.values) : $0 }
-    expectLoadFails(try makeFolder(dir, tensors: linear, config: config), file: "model.safetensors",
-                    "tensor \"h.0.attn.c_attn.weight\" has shape [108, 36]")
+    expectLoadFails(
+      try makeFolder(dir, tensors: linear, config: config), file: "model.safetensors",
+      "tensor \"h.0.attn.c_attn.weight\" has shape [108, 36]")
 
     let bigger = config.replacingOccurrences(of: "\"n_positions\": 32", with: "\"n_positions\": 64")
-    expectLoadFails(try makeFolder(dir, tensors: tensors, config: bigger), file: "model.safetensors",
-                    "tensor \"wpe.weight\" has shape [32, 36]")
+    expectLoadFails(
+      try makeFolder(dir, tensors: tensors, config: bigger), file: "model.safetensors",
+      "tensor \"wpe.weight\" has shape [32, 36]")
     let deeper = config.replacingOccurrences(of: "\"n_layer\": 2", with: "\"n_layer\": 1")
-    expectLoadFails(try makeFolder(dir, tensors: tensors, config: deeper), file: "model.safetensors",
-                    "unexpected tensors \"transformer.h.1.")
+    expectLoadFails(
+      try makeFolder(dir, tensors: tensors, config: deeper), file: "model.safetensors",
+      "unexpected tensors \"transformer.h.1.")
 
     let doubled = tensors + [("wte.weight", [67, 36], tensors.first { $0.name == "transformer.wte.weight" }!.values)]
     expectLoadFails(try makeFolder(dir, tensors: doubled, config: config), file: "model.safetensors", "appears twice")
 
     let asIntegers = tensors.filter { $0.name != "transformer.ln_f.bias" }
-    expectLoadFails(try makeFolder(dir, tensors: asIntegers, config: config, raw: [("transformer.ln_f.bias", .i32, [36], [UInt8](repeating: 0, count: 144))]),
-                    file: "model.safetensors", "dtype I32; parameters must be F32")
+    expectLoadFails(
+      try makeFolder(
+        dir, tensors: asIntegers, config: config, raw: [("transformer.ln_f.bias", .i32, [36], [UInt8](repeating: 0, count: 144))]),
+      file: "model.safetensors", "dtype I32; parameters must be F32")
   }
 
   @Test func untiedLMHeadIsRefusedButATiedOneLoads() throws {
@@ -77,8 +84,9 @@ import Testing
     #expect(try Checkpoint.load(from: tied).parameters == Checkpoint.load(from: source).parameters)
     var other = wte.values
     other[100] += 1
-    expectLoadFails(try makeFolder(dir, tensors: tensors + [("lm_head.weight", wte.shape, other)], config: config),
-                    file: "model.safetensors", "lm_head.weight differs from wte.weight")
+    expectLoadFails(
+      try makeFolder(dir, tensors: tensors + [("lm_head.weight", wte.shape, other)], config: config),
+      file: "model.safetensors", "lm_head.weight differs from wte.weight")
   }
 
   /// Older GPT-2 files: no "transformer." prefix, and causal-mask buffers stored as tensors.
@@ -86,8 +94,10 @@ import Testing
     let dir = try makeScratchDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let tensors = try originalTensors().map { (String($0.name.dropFirst("transformer.".count)), $0.shape, $0.values) }
-    let masks: [Named] = [("h.0.attn.bias", [1, 1, 32, 32], [Float](repeating: 1, count: 1024)),
-                           ("h.1.attn.masked_bias", [], [-1e4])]
+    let masks: [Named] = [
+      ("h.0.attn.bias", [1, 1, 32, 32], [Float](repeating: 1, count: 1024)),
+      ("h.1.attn.masked_bias", [], [-1e4]),
+    ]
     let folder = try makeFolder(dir, tensors: tensors + masks, config: try originalConfig())
     #expect(try Checkpoint.load(from: folder).parameters == Checkpoint.load(from: source).parameters)
   }
@@ -98,10 +108,13 @@ import Testing
     defer { try? FileManager.default.removeItem(at: dir) }
     let tensors = try originalTensors()
     let raw = tensors.map { t in
-      (t.name, SafeTensorsDType.bf16, t.shape, t.values.flatMap { v -> [UInt8] in
-        let top = UInt16(v.bitPattern >> 16)
-        return [UInt8(top & 0xFF), UInt8(top >> 8)]
-      })
+      (
+        t.name, SafeTensorsDType.bf16, t.shape,
+        t.values.flatMap { v -> [UInt8] in
+          let top = UInt16(v.bitPattern >> 16)
+          return [UInt8(top & 0xFF), UInt8(top >> 8)]
+        }
+      )
     }
     let folder = try makeFolder(dir, tensors: [], config: try originalConfig(), raw: raw)
     let full = try Checkpoint.load(from: source).parameters
@@ -123,7 +136,10 @@ import Testing
       ("\"n_layer\": 2", "\"n_layer\": -3", "n_layer must be positive"),
       ("\"n_head\": 4", "\"n_head\": 5", "must be divisible by n_head"),
       ("\"n_embd\": 36", "\"n_embd\": 16384", "refusing before allocating"),
-      ("\"activation_function\": \"gelu_new\"", "\"activation_function\": \"relu\"", "\"activation_function\" is the string \"relu\""),
+      (
+        "\"activation_function\": \"gelu_new\"", "\"activation_function\": \"relu\"",
+        "\"activation_function\" is the string \"relu\""
+      ),
       ("\"layer_norm_epsilon\": 1e-05", "\"layer_norm_epsilon\": 1e-06", "\"layer_norm_epsilon\" is the number 1e-06"),
       ("\"n_inner\": null", "\"n_inner\": 100", "\"n_inner\" is the number 100"),
       ("\"tie_word_embeddings\": true", "\"tie_word_embeddings\": false", "\"tie_word_embeddings\" is false"),
@@ -175,7 +191,8 @@ import Testing
     expectFails(try variant(all) { $0["minigpt.config"] = nil }, "__metadata__ lacks \"minigpt.config\"")
     expectFails(try variant(all) { $0["minigpt.optimizer.step"] = "three" }, "not a step count")
     expectFails(try variant(all) { $0["minigpt.optimizer.step"] = nil }, "is optimizer state but __metadata__ has no")
-    expectFails(try variant(all.filter { $0.name != "optimizer.v.wpe.weight" }) { _ in }, "missing tensor \"optimizer.v.wpe.weight\"")
+    expectFails(
+      try variant(all.filter { $0.name != "optimizer.v.wpe.weight" }) { _ in }, "missing tensor \"optimizer.v.wpe.weight\"")
     let badConfig = try variant(all) { $0["minigpt.config"] = "{\"n_embd\": 36}" }
     expectBadFile(path: badConfig.path + " (__metadata__ minigpt.config)", containing: "missing \"vocab_size\"") {
       _ = try Checkpoint.load(from: badConfig)

@@ -74,74 +74,95 @@ import Testing
   }
 
   @Test func offsetsOutOfRangeReversedOverlappingOrNotCovering() throws {
-    try expectRejected(safetensorsBytes(header: "{" + entry("w", "[2]", 0, 8) + "}", data: [0, 0, 0, 0]),
-                       "past the end of the data (4 bytes)")
-    try expectRejected(safetensorsBytes(header: "{" + entry("w", "[1]", 8, 4) + "}", data: zeros8),
-                       "reversed data_offsets [8, 4]")
+    try expectRejected(
+      safetensorsBytes(header: "{" + entry("w", "[2]", 0, 8) + "}", data: [0, 0, 0, 0]),
+      "past the end of the data (4 bytes)")
+    try expectRejected(
+      safetensorsBytes(header: "{" + entry("w", "[1]", 8, 4) + "}", data: zeros8),
+      "reversed data_offsets [8, 4]")
     let overlap = "{" + entry("a", "[2]", 0, 8) + "," + entry("b", "[2]", 4, 12) + "}"
     try expectRejected(safetensorsBytes(header: overlap, data: zeros8 + [0, 0, 0, 0]), "overlap")
     let same = "{" + entry("a", "[2]", 0, 8) + "," + entry("b", "[2]", 0, 8) + "}"
     try expectRejected(safetensorsBytes(header: same, data: zeros8), "overlap")
     let gap = "{" + entry("a", "[1]", 0, 4) + "," + entry("b", "[1]", 8, 12) + "}"
     try expectRejected(safetensorsBytes(header: gap, data: zeros8 + [0, 0, 0, 0]), "data bytes [4, 8) belong to no tensor")
-    try expectRejected(safetensorsBytes(header: "{" + entry("a", "[1]", 0, 4) + "}", data: zeros8),
-                       "the last 4 bytes of data belong to no tensor")
+    try expectRejected(
+      safetensorsBytes(header: "{" + entry("a", "[1]", 0, 4) + "}", data: zeros8),
+      "the last 4 bytes of data belong to no tensor")
     try expectRejected(safetensorsBytes(header: "{}", data: [7]), "the last 1 bytes of data belong to no tensor")
     try expectRejected(safetensorsBytes(header: "{" + entry("w", "[1]", 0, 4) + "}"), "past the end of the data (0 bytes)")
   }
 
   @Test func shapeTimesDtypeMustEqualTheByteLength() throws {
-    try expectRejected(safetensorsBytes(header: "{" + entry("w", "[3]", 0, 8) + "}", data: zeros8),
-                       "F32 with shape [3], which needs 12 bytes, but data_offsets [0, 8] hold 8")
-    try expectRejected(safetensorsBytes(header: "{" + entry("w", "[3]", 0, 8, dtype: "F16") + "}", data: zeros8),
-                       "needs 6 bytes")
+    try expectRejected(
+      safetensorsBytes(header: "{" + entry("w", "[3]", 0, 8) + "}", data: zeros8),
+      "F32 with shape [3], which needs 12 bytes, but data_offsets [0, 8] hold 8")
+    try expectRejected(
+      safetensorsBytes(header: "{" + entry("w", "[3]", 0, 8, dtype: "F16") + "}", data: zeros8),
+      "needs 6 bytes")
     // 2^40 elements would be 4 TiB: refused by arithmetic, never allocated.
-    try expectRejected(safetensorsBytes(header: "{" + entry("w", "[1099511627776]", 0, 8) + "}", data: zeros8),
-                       "needs 4398046511104 bytes")
+    try expectRejected(
+      safetensorsBytes(header: "{" + entry("w", "[1099511627776]", 0, 8) + "}", data: zeros8),
+      "needs 4398046511104 bytes")
   }
 
   @Test func absurdAndNegativeShapes() throws {
-    try expectRejected(safetensorsBytes(header: "{" + entry("w", "[4294967296,4294967296]", 0, 8) + "}", data: zeros8),
-                       "element count overflows")
-    try expectRejected(safetensorsBytes(header: "{" + entry("w", "[2305843009213693952]", 0, 8, dtype: "F64") + "}", data: zeros8),
-                       "byte size overflows")
-    try expectRejected(safetensorsBytes(header: "{" + entry("w", "[99999999999999999999]", 0, 8) + "}", data: zeros8),
-                       "not an integer that fits in 64 bits")
-    try expectRejected(safetensorsBytes(header: "{" + entry("w", "[-2]", 0, 8) + "}", data: zeros8),
-                       "negative number -2")
-    try expectRejected(safetensorsBytes(header: "{" + entry("w", "[1.5]", 0, 8) + "}", data: zeros8),
-                       "holds 1.5, not an integer")
-    try expectRejected(safetensorsBytes(header: "{" + entry("w", "[\"2\"]", 0, 8) + "}", data: zeros8),
-                       "holds the string \"2\", not an integer")
+    try expectRejected(
+      safetensorsBytes(header: "{" + entry("w", "[4294967296,4294967296]", 0, 8) + "}", data: zeros8),
+      "element count overflows")
+    try expectRejected(
+      safetensorsBytes(header: "{" + entry("w", "[2305843009213693952]", 0, 8, dtype: "F64") + "}", data: zeros8),
+      "byte size overflows")
+    try expectRejected(
+      safetensorsBytes(header: "{" + entry("w", "[99999999999999999999]", 0, 8) + "}", data: zeros8),
+      "not an integer that fits in 64 bits")
+    try expectRejected(
+      safetensorsBytes(header: "{" + entry("w", "[-2]", 0, 8) + "}", data: zeros8),
+      "negative number -2")
+    try expectRejected(
+      safetensorsBytes(header: "{" + entry("w", "[1.5]", 0, 8) + "}", data: zeros8),
+      "holds 1.5, not an integer")
+    try expectRejected(
+      safetensorsBytes(header: "{" + entry("w", "[\"2\"]", 0, 8) + "}", data: zeros8),
+      "holds the string \"2\", not an integer")
     let rank65 = "[" + Array(repeating: "1", count: 65).joined(separator: ",") + "]"
-    try expectRejected(safetensorsBytes(header: "{" + entry("w", rank65, 0, 4) + "}", data: [0, 0, 0, 0]),
-                       "more than 64 dimensions")
+    try expectRejected(
+      safetensorsBytes(header: "{" + entry("w", rank65, 0, 4) + "}", data: [0, 0, 0, 0]),
+      "more than 64 dimensions")
     try expectRejected(safetensorsBytes(header: "{" + entry("w", "[1]", -4, 0) + "}"), "negative number -4")
   }
 
   @Test func unknownDtypeAndMalformedEntries() throws {
-    try expectRejected(safetensorsBytes(header: "{" + entry("w", "[1]", 0, 4, dtype: "Q4_K") + "}", data: [0, 0, 0, 0]),
-                       "unknown dtype \"Q4_K\"")
-    try expectRejected(safetensorsBytes(header: "{" + entry("w", "[1]", 0, 4, dtype: "f32") + "}", data: [0, 0, 0, 0]),
-                       "unknown dtype \"f32\"")
-    try expectRejected(safetensorsBytes(header: #"{"w":{"dtype":"F32","shape":[1]}}"#, data: [0, 0, 0, 0]),
-                       "lacks data_offsets")
-    try expectRejected(safetensorsBytes(header: #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4,8]}}"#),
-                       "data_offsets must be [begin, end]")
-    try expectRejected(safetensorsBytes(header: #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[4]}}"#),
-                       "data_offsets must be [begin, end]")
-    try expectRejected(safetensorsBytes(header: #"{"w":{"dtype":32,"shape":[1],"data_offsets":[0,4]}}"#),
-                       "dtype must be a string")
+    try expectRejected(
+      safetensorsBytes(header: "{" + entry("w", "[1]", 0, 4, dtype: "Q4_K") + "}", data: [0, 0, 0, 0]),
+      "unknown dtype \"Q4_K\"")
+    try expectRejected(
+      safetensorsBytes(header: "{" + entry("w", "[1]", 0, 4, dtype: "f32") + "}", data: [0, 0, 0, 0]),
+      "unknown dtype \"f32\"")
+    try expectRejected(
+      safetensorsBytes(header: #"{"w":{"dtype":"F32","shape":[1]}}"#, data: [0, 0, 0, 0]),
+      "lacks data_offsets")
+    try expectRejected(
+      safetensorsBytes(header: #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4,8]}}"#),
+      "data_offsets must be [begin, end]")
+    try expectRejected(
+      safetensorsBytes(header: #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[4]}}"#),
+      "data_offsets must be [begin, end]")
+    try expectRejected(
+      safetensorsBytes(header: #"{"w":{"dtype":32,"shape":[1],"data_offsets":[0,4]}}"#),
+      "dtype must be a string")
     try expectRejected(safetensorsBytes(header: #"{"w":[1,2]}"#), "entry \"w\" must be an object")
-    try expectRejected(safetensorsBytes(header: #"{"__metadata__":{"step":3}}"#), "__metadata__ value for \"step\" must be a string")
+    try expectRejected(
+      safetensorsBytes(header: #"{"__metadata__":{"step":3}}"#), "__metadata__ value for \"step\" must be a string")
     try expectRejected(safetensorsBytes(header: #"{"__metadata__":"v1"}"#), "__metadata__ must be an object of strings")
   }
 
   @Test func duplicateNames() throws {
     let twice = "{" + entry("w", "[1]", 0, 4) + "," + entry("w", "[1]", 4, 8) + "}"
     try expectRejected(safetensorsBytes(header: twice, data: zeros8), "duplicate key \"w\"")
-    try expectRejected(safetensorsBytes(header: #"{"w":{"dtype":"F32","dtype":"F16","shape":[0],"data_offsets":[0,0]}}"#),
-                       "duplicate key \"dtype\"")
+    try expectRejected(
+      safetensorsBytes(header: #"{"w":{"dtype":"F32","dtype":"F16","shape":[0],"data_offsets":[0,0]}}"#),
+      "duplicate key \"dtype\"")
     try expectRejected(safetensorsBytes(header: #"{"__metadata__":{"a":"1","a":"2"}}"#), "duplicate key \"a\"")
   }
 
@@ -162,7 +183,8 @@ import Testing
     let url = dir.appendingPathComponent("ok.safetensors")
     // Unpadded header, zero-size tensors at shared offsets, an unknown field (ignored), and a 4-byte
     // F32 data at an odd file offset (the header is padded to 8 + length ≡ 1 mod 4): all legal.
-    let header = "{\"__metadata__\":{\"k\":\"v\"}," + entry("a", "[2]", 0, 8) + "," + entry("z", "[0]", 8, 8)
+    let header =
+      "{\"__metadata__\":{\"k\":\"v\"}," + entry("a", "[2]", 0, 8) + "," + entry("z", "[0]", 8, 8)
       + "," + entry("y", "[3,0]", 8, 8) + "," + #""b":{"dtype":"F32","shape":[1],"data_offsets":[8,12],"extra":{"n":[1]}}}"#
     let data: [UInt8] = [0, 0, 0x80, 0x3F, 0, 0, 0, 0xC0, 0, 0, 0x40, 0x40]  // 1.0, -2.0, 3.0
     var padded = header

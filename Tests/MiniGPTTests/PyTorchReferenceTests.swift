@@ -3,8 +3,8 @@
 // continuation of a prompt — on every backend, to 1e-4 relative or better (llm.c's test_gpt2).
 import Foundation
 import MiniGPT
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct PyTorchReferenceTests {
   struct Fixture {
@@ -19,7 +19,8 @@ import TestSupport
     let dir = TestPaths.fixtures.appendingPathComponent("reference")
     let checkpoint = try Checkpoint.load(from: dir.appendingPathComponent("tiny-gpt2"))
     let file = try SafeTensorsFile(contentsOf: dir.appendingPathComponent("reference.safetensors"))
-    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("reference.json"))) as! [String: Any]
+    let json =
+      try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("reference.json"))) as! [String: Any]
     let tokens = try file.integers("tokens").map { Int32($0) }
     let targets = try file.integers("targets").map { Int32($0) }
     let shape = file["tokens"]!.shape
@@ -69,12 +70,14 @@ import TestSupport
     let model = try GPT(checkpoint: f.checkpoint, backend: backend)
     let settings = f.json["adamw"] as! [String: Any]
     let betas = settings["betas"] as! [Double]
-    let adamW = AdamWSettings(beta1: Float(betas[0]), beta2: Float(betas[1]), eps: Float(settings["eps"] as! Double),
-                              weightDecay: Float(settings["weight_decay"] as! Double), gradientClip: nil)
+    let adamW = AdamWSettings(
+      beta1: Float(betas[0]), beta2: Float(betas[1]), eps: Float(settings["eps"] as! Double),
+      weightDecay: Float(settings["weight_decay"] as! Double), gradientClip: nil)
     let expected = (f.json["adamw_losses"] as! [Double]).map { Float($0) }
     for (i, want) in expected.enumerated() {
-      let (loss, _) = try model.trainStep(tokens: f.tokens, targets: f.targets, B: f.B, T: f.T,
-                                          learningRate: Float(settings["lr"] as! Double), settings: adamW)
+      let (loss, _) = try model.trainStep(
+        tokens: f.tokens, targets: f.targets, B: f.B, T: f.T,
+        learningRate: Float(settings["lr"] as! Double), settings: adamW)
       #expect(abs(loss - want) <= 1e-4 * abs(want), "\(name) step \(i + 1): loss \(loss) vs PyTorch \(want)")
     }
     let C = f.checkpoint.config.embeddingSize, lr = Float(settings["lr"] as! Double)
@@ -105,7 +108,8 @@ import TestSupport
     let prompt = (g["prompt"] as! [Int]).map { Int32($0) }
     let expected = (g["tokens"] as! [Int]).dropFirst(prompt.count).map { Int32($0) }
     for useCache in [true, false] {
-      let (tokens, _) = try model.generate(prompt: prompt, maxNewTokens: expected.count, sampling: .greedy, seed: 0, useCache: useCache)
+      let (tokens, _) = try model.generate(
+        prompt: prompt, maxNewTokens: expected.count, sampling: .greedy, seed: 0, useCache: useCache)
       #expect(tokens == Array(expected), "cache \(useCache)")
     }
   }

@@ -79,8 +79,9 @@ struct ReferenceKernelExampleTests {
     let params = try tensor(ref, [1, 1], [2]), grads = try tensor(ref, [-4, 4], [2])
     let m = try ref.makeTensor([2]), v = try ref.makeTensor([2])
     func step(_ t: Int) {
-      ref.adamWUpdate(params: params, grads: grads, m: m, v: v, count: 2, learningRate: 0.1, beta1: 0.9,
-                      beta2: 0.999, eps: 1e-12, weightDecay: 0.01, gradScale: -0.125, step: t)
+      ref.adamWUpdate(
+        params: params, grads: grads, m: m, v: v, count: 2, learningRate: 0.1, beta1: 0.9,
+        beta2: 0.999, eps: 1e-12, weightDecay: 0.01, gradScale: -0.125, step: t)
     }
     step(1)
     assertClose(ref.read(params), [0.899, 1.099], rtol: 1e-6, atol: 0, "params after step 1")
@@ -114,10 +115,12 @@ struct ReferenceKernelExampleTests {
       let rows = try tensor(ref, Array(qkvValues[(start * 3 * C)..<((start + count) * 3 * C)]), [count, 3 * C])
       let stepOut = try ref.makeTensor([count, C]), stepAtt = try ref.makeTensor([NH, count, maxT])
       ref.kvCacheWrite(kCache: kCache, vCache: vCache, qkv: rows, T: count, C: C, position: start)
-      ref.attentionCachedForward(out: stepOut, att: stepAtt, qkv: rows, kCache: kCache, vCache: vCache,
-                                 T: count, C: C, NH: NH, position: start, maxT: maxT)
-      assertClose(ref.read(stepOut), Array(fullOut[(start * C)..<((start + count) * C)]), rtol: 1e-6, atol: 1e-6,
-                  "out rows \(start)..<\(start + count)")
+      ref.attentionCachedForward(
+        out: stepOut, att: stepAtt, qkv: rows, kCache: kCache, vCache: vCache,
+        T: count, C: C, NH: NH, position: start, maxT: maxT)
+      assertClose(
+        ref.read(stepOut), Array(fullOut[(start * C)..<((start + count) * C)]), rtol: 1e-6, atol: 1e-6,
+        "out rows \(start)..<\(start + count)")
       let cachedAtt = ref.read(stepAtt)
       for h in 0..<NH {
         for t in 0..<count {

@@ -25,8 +25,10 @@ func safetensorsBytes(header: String, data: [UInt8] = [], declaredLength: UInt64
 }
 
 /// Runs `body` and expects `EngineError.badFile` for `path` whose problem contains `fragment`.
-func expectBadFile(path: String, containing fragment: String, sourceLocation: SourceLocation = #_sourceLocation,
-                   _ body: () throws -> Void) {
+func expectBadFile(
+  path: String, containing fragment: String, sourceLocation: SourceLocation = #_sourceLocation,
+  _ body: () throws -> Void
+) {
   do {
     try body()
     Issue.record("expected badFile(\(fragment)), but it succeeded", sourceLocation: sourceLocation)
@@ -130,7 +132,9 @@ let referenceDirectory = TestPaths.fixtures.appendingPathComponent("reference")
     for bits in 0...UInt16.max {
       let ours = SafeTensorsFile.float(fromHalf: bits)
       let swift = Float(Float16(bitPattern: bits))
-      if swift.isNaN { #expect(ours.isNaN) } else if ours.bitPattern != swift.bitPattern {
+      if swift.isNaN {
+        #expect(ours.isNaN)
+      } else if ours.bitPattern != swift.bitPattern {
         Issue.record("0x\(String(bits, radix: 16)): \(ours) vs \(swift)")
         return
       }

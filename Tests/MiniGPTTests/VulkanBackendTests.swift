@@ -3,11 +3,14 @@
 // the device cannot bind directly, growing token scratch, recording until a result is needed,
 // barriers only between dependent commands, and backend selection (cpu | gpu | auto).
 import Foundation
-@testable import MiniGPT
 import TestSupport
 import Testing
 
-@Suite("Vulkan backend", .serialized, .enabled("Vulkan is not available here (install mesa-vulkan-drivers)") { VulkanTesting.isAvailable })
+@testable import MiniGPT
+
+@Suite(
+  "Vulkan backend", .serialized,
+  .enabled("Vulkan is not available here (install mesa-vulkan-drivers)") { VulkanTesting.isAvailable })
 struct VulkanBackendTests {
   @Test func opensTheRequestedDevice() throws {
     try withValidatedVulkan { backend in
@@ -17,7 +20,9 @@ struct VulkanBackendTests {
       #expect(backend.kind == .vulkan)
       #expect(backend.deviceName.hasPrefix(backend.deviceInfo.name) && backend.deviceName.contains("Vulkan"))
       // preferHardware: false pins the software device when there is one (lavapipe in CI).
-      if devices.contains(where: { $0.type == .cpu }) { #expect(backend.isSoftwareDevice && backend.deviceName.contains("software")) }
+      if devices.contains(where: { $0.type == .cpu }) {
+        #expect(backend.isSoftwareDevice && backend.deviceName.contains("software"))
+      }
     }
     #expect(throws: EngineError.self) { _ = try VulkanBackend(deviceIndex: 99) }
   }
@@ -63,10 +68,12 @@ struct VulkanBackendTests {
       let values = (0..<100).map { Float($0) }
       let flat = try backend.makeTensor(values, shape: [100])
       for (o, a, b) in [(1, 23, 60), (7, 3, 41), (90, 0, 5)] {
-        backend.residualForward(out: flat.view(start: o, shape: [5]), a: flat.view(start: a, shape: [5]),
-                                b: flat.view(start: b, shape: [5]), N: 5)
-        #expect(backend.read(flat.view(start: o, shape: [5])) == (0..<5).map { Float(a + b + 2 * $0) },
-                "out at \(o), a at \(a), b at \(b) (alignment \(backend.device.storageOffsetAlignment) bytes)")
+        backend.residualForward(
+          out: flat.view(start: o, shape: [5]), a: flat.view(start: a, shape: [5]),
+          b: flat.view(start: b, shape: [5]), N: 5)
+        #expect(
+          backend.read(flat.view(start: o, shape: [5])) == (0..<5).map { Float(a + b + 2 * $0) },
+          "out at \(o), a at \(a), b at \(b) (alignment \(backend.device.storageOffsetAlignment) bytes)")
         backend.write(values, to: flat)
       }
     }
@@ -82,8 +89,9 @@ struct VulkanBackendTests {
       var results: [[Float]] = []
       for be in [reference as any Backend, backend] {
         let out = try be.makeTensor([B, T, C])
-        be.encoderForward(out: out, tokens: tokens, wte: try be.makeTensor(wte, shape: [V, C]),
-                          wpe: try be.makeTensor(wpe, shape: [T, C]), B: B, T: T, C: C, positionOffset: 0)
+        be.encoderForward(
+          out: out, tokens: tokens, wte: try be.makeTensor(wte, shape: [V, C]),
+          wpe: try be.makeTensor(wpe, shape: [T, C]), B: B, T: T, C: C, positionOffset: 0)
         results.append(be.read(out))
       }
       #expect(results[1] == results[0], "200 token ids through 64 bytes of scratch")
@@ -181,7 +189,6 @@ struct VulkanBackendOfflineTests {
     #expect(!hazards.conflict([.init(buffer: a, range: 0..<16, writes: true)]), "after a barrier")
     withExtendedLifetime(objects) {}
   }
-
 
   @Test(.enabled("only where Vulkan is missing") { !VulkanTesting.isAvailable })
   func choosingTheGPUWithoutVulkanIsAClearError() throws {

@@ -1,13 +1,15 @@
+import TestSupport
+import Testing
+
 // Every Vulkan kernel against ReferenceBackend: the shared conformance suite
 // (BackendConformanceTests.swift — its shapes, seeds and stated tolerances) run on a Vulkan
 // backend with the Khronos validation layer on, and no validation error or warning allowed.
 // In CI this is Mesa's lavapipe; the shapes stay small because lavapipe runs shaders on the CPU.
 @testable import MiniGPT
-import TestSupport
-import Testing
 
-@Suite("Vulkan conformance with the reference backend (validated)", .serialized,
-       .enabled("Vulkan is not available here (install mesa-vulkan-drivers)") { VulkanTesting.isAvailable })
+@Suite(
+  "Vulkan conformance with the reference backend (validated)", .serialized,
+  .enabled("Vulkan is not available here (install mesa-vulkan-drivers)") { VulkanTesting.isAvailable })
 struct VulkanConformanceTests {
   let shared = BackendConformanceTests()
 

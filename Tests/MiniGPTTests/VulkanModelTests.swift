@@ -1,13 +1,15 @@
+import TestSupport
+import Testing
+
 // The whole model on Vulkan against PyTorch fixtures and against the CPU backend (issue 5's
 // acceptance): training steps give the same loss (1e-4 relative) and gradients, greedy generation
 // gives identical tokens with and without the KV cache — on lavapipe with validation — and the
 // work goes to the device in a few submissions per step, not one per kernel.
 @testable import MiniGPT
-import TestSupport
-import Testing
 
-@Suite("Vulkan whole model vs the CPU backend", .serialized,
-       .enabled("Vulkan is not available here (install mesa-vulkan-drivers)") { VulkanTesting.isAvailable })
+@Suite(
+  "Vulkan whole model vs the CPU backend", .serialized,
+  .enabled("Vulkan is not available here (install mesa-vulkan-drivers)") { VulkanTesting.isAvailable })
 struct VulkanModelTests {
   // Small enough for lavapipe, yet every path: several layers and heads, T = context length,
   // C not a multiple of the 64-wide matmul tile, V odd.
@@ -17,8 +19,10 @@ struct VulkanModelTests {
   // validated Vulkan backend: logits, loss and every gradient; 10 AdamW steps; greedy continuation.
   @Test func wholeModelMatchesPyTorch() throws {
     let fixtures = PyTorchReferenceTests()
-    for test in [fixtures.logitsLossAndGradientsMatchPyTorch, fixtures.tenAdamWStepsMatchPyTorch,
-                 fixtures.greedyContinuationMatchesTransformers] {
+    for test in [
+      fixtures.logitsLossAndGradientsMatchPyTorch, fixtures.tenAdamWStepsMatchPyTorch,
+      fixtures.greedyContinuationMatchesTransformers,
+    ] {
       try withValidatedVulkan { backend in
         nonisolated(unsafe) let backend = backend
         try test(BackendFactory("Vulkan \(backend.deviceName)") { backend })
@@ -53,10 +57,13 @@ struct VulkanModelTests {
         }
         let gpuReport = try gpuModel.applyAdamW(learningRate: 1e-2)
 
-        print("step \(step): loss Vulkan \(gpuLoss) CPU \(cpuLoss); gradient norm \(gpuReport.gradientNorm) vs \(cpuReport.gradientNorm)")
+        print(
+          "step \(step): loss Vulkan \(gpuLoss) CPU \(cpuLoss); gradient norm \(gpuReport.gradientNorm) vs \(cpuReport.gradientNorm)"
+        )
         #expect(abs(gpuLoss - cpuLoss) <= 1e-4 * abs(cpuLoss), "step \(step): loss \(gpuLoss) vs CPU \(cpuLoss)")
-        #expect(abs(gpuReport.gradientNorm - cpuReport.gradientNorm) <= 1e-4 * cpuReport.gradientNorm,
-                "step \(step): gradient norm \(gpuReport.gradientNorm) vs CPU \(cpuReport.gradientNorm)")
+        #expect(
+          abs(gpuReport.gradientNorm - cpuReport.gradientNorm) <= 1e-4 * cpuReport.gradientNorm,
+          "step \(step): gradient norm \(gpuReport.gradientNorm) vs CPU \(cpuReport.gradientNorm)")
       }
       // The AdamW updates of step 3 are still recorded; a read submits them.
       assertClose(gpu.read(gpuModel.parameters), cpu.read(cpuModel.parameters), rtol: 0, atol: 1e-4, "parameters after 3 steps")

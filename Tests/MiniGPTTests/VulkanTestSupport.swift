@@ -2,8 +2,9 @@
 // software device (lavapipe in CI, even on a machine that also has a GPU), and the check that
 // the Khronos validation layer reported nothing.
 import Foundation
-@testable import MiniGPT
 import Testing
+
+@testable import MiniGPT
 
 enum VulkanTesting {
   /// Nil when a Vulkan device and the validation layer the tests run under are present;
@@ -35,15 +36,18 @@ enum VulkanTesting {
   /// Fails the current test if the validation layer reported any error or warning.
   static func expectNoValidationMessages(_ backend: VulkanBackend, sourceLocation: SourceLocation = #_sourceLocation) {
     let messages = backend.validationMessages
-    #expect(messages.errors == 0 && messages.warnings == 0,
-            "Vulkan validation: \(messages.errors) errors, \(messages.warnings) warnings (printed above)",
-            sourceLocation: sourceLocation)
+    #expect(
+      messages.errors == 0 && messages.warnings == 0,
+      "Vulkan validation: \(messages.errors) errors, \(messages.warnings) warnings (printed above)",
+      sourceLocation: sourceLocation)
   }
 }
 
 /// Runs `body` with a fresh validated backend, then requires zero validation messages.
-func withValidatedVulkan(stagingBytes: Int = 1 << 20, scratchBytes: Int = 4096, sourceLocation: SourceLocation = #_sourceLocation,
-                         _ body: (VulkanBackend) throws -> Void) throws {
+func withValidatedVulkan(
+  stagingBytes: Int = 1 << 20, scratchBytes: Int = 4096, sourceLocation: SourceLocation = #_sourceLocation,
+  _ body: (VulkanBackend) throws -> Void
+) throws {
   let backend = try VulkanTesting.makeBackend(stagingBytes: stagingBytes, scratchBytes: scratchBytes)
   try body(backend)
   backend.synchronize()

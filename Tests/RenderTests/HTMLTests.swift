@@ -8,18 +8,20 @@ import Testing
 
 @Suite struct HTMLTests {
   @Test func escapesEveryMarkupCharacter() {
-    #expect(HTML.escape("<a href=\"x\">Tom & 'Jerry'</a>") ==
-      "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;")
+    #expect(HTML.escape("<a href=\"x\">Tom & 'Jerry'</a>") == "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;")
     #expect(HTML.escape("ação 猫") == "ação 猫")
   }
 
   @Test func heatmapCellsCarryValuesAndMasks() {
-    let heatmap = Heatmap(title: "w", rowLabels: ["O", " gato"], columnLabels: ["O", " gato"],
-                          values: [[1, 0], [0.25, 0.75]], masked: [[false, true], [false, false]], range: 0...1)
+    let heatmap = Heatmap(
+      title: "w", rowLabels: ["O", " gato"], columnLabels: ["O", " gato"],
+      values: [[1, 0], [0.25, 0.75]], masked: [[false, true], [false, false]], range: 0...1)
     let html = HTMLRenderer().render(heatmap, language: .english)
     #expect(html.contains("<td class=\"masked\" data-r=\"0\" data-c=\"1\" title=\"O → ␣gato: masked\"></td>"))
     // 0.25 lies on the second stop of Blues (#c6dbef), dark enough text stays black.
-    #expect(html.contains("<td data-r=\"1\" data-c=\"0\" style=\"background:#c6dbef;color:#000000\" title=\"␣gato → O: 0.25\">0.25</td>"))
+    #expect(
+      html.contains(
+        "<td data-r=\"1\" data-c=\"0\" style=\"background:#c6dbef;color:#000000\" title=\"␣gato → O: 0.25\">0.25</td>"))
     #expect(html.contains("<th class=\"row\" data-r=\"1\">␣gato</th>"))
   }
 
@@ -45,8 +47,10 @@ import Testing
 
   @Test func goldenTerminalWithEveryOutput() {
     let lesson = Samples.everyOutputLesson()
-    for (name, colour) in [("render-every-output.txt", TerminalOptions.Colour.none),
-                           ("render-every-output.256.txt", .palette256)] {
+    for (name, colour) in [
+      ("render-every-output.txt", TerminalOptions.Colour.none),
+      ("render-every-output.256.txt", .palette256),
+    ] {
       let text = TerminalRenderer(options: TerminalOptions(colour: colour, width: 72)).render(lesson)
       if let mismatch = Golden.mismatch(text, name) { Issue.record(Comment(rawValue: mismatch)) }
     }

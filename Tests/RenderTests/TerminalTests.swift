@@ -9,9 +9,12 @@ import Testing
   @Test func capabilitiesFromTheEnvironment() {
     let tty = TerminalOptions.detect(environment: ["COLORTERM": "truecolor"], isTerminal: true, windowWidth: 132)
     #expect(tty == TerminalOptions(colour: .trueColour, width: 132))
-    #expect(TerminalOptions.detect(environment: ["TERM": "xterm-256color"], isTerminal: true, windowWidth: nil)
-      == TerminalOptions(colour: .palette256, width: 100))
-    #expect(TerminalOptions.detect(environment: ["NO_COLOR": "1", "COLORTERM": "24bit"], isTerminal: true, windowWidth: 80).colour == .none)
+    #expect(
+      TerminalOptions.detect(environment: ["TERM": "xterm-256color"], isTerminal: true, windowWidth: nil)
+        == TerminalOptions(colour: .palette256, width: 100))
+    #expect(
+      TerminalOptions.detect(environment: ["NO_COLOR": "1", "COLORTERM": "24bit"], isTerminal: true, windowWidth: 80).colour
+        == .none)
     // NO_COLOR set but empty does not count (no-color.org).
     #expect(TerminalOptions.detect(environment: ["NO_COLOR": ""], isTerminal: true, windowWidth: 80).colour == .palette256)
     #expect(TerminalOptions.detect(environment: [:], isTerminal: false, windowWidth: nil).colour == .none)
@@ -23,9 +26,9 @@ import Testing
 
   @Test func xterm256Fallback() {
     // Cube levels are 0, 95, 135, 175, 215, 255; index = 16 + 36r + 6g + b.
-    #expect(RGB(255, 0, 0).xterm256Index == 196)        // (5, 0, 0)
-    #expect(RGB(0, 95, 135).xterm256Index == 24)        // (0, 1, 2) exactly
-    #expect(RGB(128, 128, 128).xterm256Index == 244)    // grey ramp: 8 + 10·12 = 128
+    #expect(RGB(255, 0, 0).xterm256Index == 196)  // (5, 0, 0)
+    #expect(RGB(0, 95, 135).xterm256Index == 24)  // (0, 1, 2) exactly
+    #expect(RGB(128, 128, 128).xterm256Index == 244)  // grey ramp: 8 + 10·12 = 128
     // Blues' darkest: levels (0, 1, 1) as tmux rounds (48 → 95), index 23; squared distance
     // 64 + 2209 + 144 = 2417 beats grey 58 (5001) and (0, 0, 1) = 17 (2512).
     #expect(RGB(8, 48, 107).xterm256Index == 23)
@@ -50,13 +53,14 @@ import Testing
   @Test func tableWithWideCharacters() {
     let table = Table(headers: ["token", "n"], rows: [["猫", "12"], ["café", "3"]], alignments: [.left, .right])
     let text = TerminalRenderer(options: TerminalOptions(colour: .none, width: 40)).render(table)
-    #expect(text == """
-        token   n
-        ─────  ──
-        猫     12
-        café    3
+    #expect(
+      text == """
+          token   n
+          ─────  ──
+          猫     12
+          café    3
 
-      """)
+        """)
   }
 
   @Test func tableShrinksToTheWidth() {
@@ -68,8 +72,9 @@ import Testing
 
   @Test func heatmapCutsColumnsThatDoNotFit() {
     let n = 30
-    let heatmap = Heatmap(title: "wide", rowLabels: (0..<2).map { "r\($0)" }, columnLabels: (0..<n).map { "c\($0)" },
-                          values: [[Float](repeating: 0.5, count: n), [Float](repeating: 1, count: n)])
+    let heatmap = Heatmap(
+      title: "wide", rowLabels: (0..<2).map { "r\($0)" }, columnLabels: (0..<n).map { "c\($0)" },
+      values: [[Float](repeating: 0.5, count: n), [Float](repeating: 1, count: n)])
     let text = TerminalRenderer(options: TerminalOptions(colour: .none, width: 60)).render(heatmap, language: .english)
     let lines = text.split(separator: "\n").map(String.init)
     for line in lines { #expect(DisplayWidth.of(line) <= 60, "\(line)") }
@@ -85,8 +90,9 @@ import Testing
     #expect(renderer.resample(points, columns: 3, from: 0, to: 5) == [1.5, 3.5, 5.5])
     // Sparse points leave gaps: x = 0 and 10 on 0…10 in 3 columns.
     #expect(renderer.resample([ChartPoint(x: 0, y: 1), ChartPoint(x: 10, y: 2)], columns: 3, from: 0, to: 10) == [1, nil, 2])
-    let chart = LineChart(title: "loss", xLabel: "step", yLabel: "loss",
-                          series: [ChartSeries(name: "train", points: (0..<8).map { ChartPoint(x: Double($0), y: Double(7 - $0)) })])
+    let chart = LineChart(
+      title: "loss", xLabel: "step", yLabel: "loss",
+      series: [ChartSeries(name: "train", points: (0..<8).map { ChartPoint(x: Double($0), y: Double(7 - $0)) })])
     // y = 7 … 0 falls one level per point: █▇▆▅▄▃▂▁.
     #expect(renderer.render(chart) == "loss\n  train  █▇▆▅▄▃▂▁  7.000 → 0.000\n  step 0 … 7 · loss 0.000 … 7.000\n")
   }

@@ -21,7 +21,8 @@ public func firstMismatch(_ actual: [Float], _ expected: [Float], rtol: Double, 
   for i in 0..<actual.count {
     let a = Double(actual[i]), e = Double(expected[i])
     if a == e { continue }  // also covers matching infinities
-    let excess = a.isNaN || e.isNaN || a.isInfinite || e.isInfinite
+    let excess =
+      a.isNaN || e.isNaN || a.isInfinite || e.isInfinite
       ? Double.infinity : abs(a - e) - (atol + rtol * abs(e))
     if excess > 0 && (worst == nil || excess > worst!.excess) { worst = (i, excess) }
   }
@@ -35,16 +36,21 @@ public func firstMismatch(_ actual: [Float], _ expected: [Float], rtol: Double, 
 }
 
 /// Records a test issue when `actual` and `expected` differ beyond `atol + rtol·|expected|`.
-public func assertClose(_ actual: [Float], _ expected: [Float], rtol: Double, atol: Double, _ what: String = "",
-                        sourceLocation: SourceLocation = #_sourceLocation) {
+public func assertClose(
+  _ actual: [Float], _ expected: [Float], rtol: Double, atol: Double, _ what: String = "",
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
   if let mismatch = firstMismatch(actual, expected, rtol: rtol, atol: atol) {
     Issue.record("\(what): \(mismatch)", sourceLocation: sourceLocation)
   }
 }
 
 /// Same, for two tensors read back from their backends.
-public func assertClose(_ actual: Tensor, on actualBackend: any Backend, _ expected: Tensor, on expectedBackend: any Backend,
-                        rtol: Double, atol: Double, _ what: String = "", sourceLocation: SourceLocation = #_sourceLocation) {
-  assertClose(actualBackend.read(actual), expectedBackend.read(expected), rtol: rtol, atol: atol, what,
-              sourceLocation: sourceLocation)
+public func assertClose(
+  _ actual: Tensor, on actualBackend: any Backend, _ expected: Tensor, on expectedBackend: any Backend,
+  rtol: Double, atol: Double, _ what: String = "", sourceLocation: SourceLocation = #_sourceLocation
+) {
+  assertClose(
+    actualBackend.read(actual), expectedBackend.read(expected), rtol: rtol, atol: atol, what,
+    sourceLocation: sourceLocation)
 }

@@ -3,6 +3,7 @@
 // add_prefix_space), our own files as HF ran them, special tokens and bad ids.
 import Foundation
 import Testing
+
 @testable import Tokenizer
 
 @Suite struct EncodeTests {

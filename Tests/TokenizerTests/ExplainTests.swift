@@ -1,6 +1,7 @@
 // The explanation API: a hand-worked trace, and for every fixture text the invariants that tie
 // it to `encode` (same ids, replayed merges reach the final ids, each merge names real tokens).
 import Testing
+
 @testable import Tokenizer
 
 @Suite struct ExplainTests {
@@ -16,9 +17,10 @@ import Testing
     #expect(e.preTokens.count == 1)
     let p = e.preTokens[0]
     #expect(p.initialIDs == [64, 64, 64, 65, 64, 66])
-    #expect(p.merges.map { [$0.offset, $0.left, $0.right, $0.merged, $0.rank] } == [
-      [0, 64, 64, 256, 0], [2, 64, 65, 257, 1], [0, 256, 257, 258, 2], [4, 64, 66, 259, 3],
-    ])
+    #expect(
+      p.merges.map { [$0.offset, $0.left, $0.right, $0.merged, $0.rank] } == [
+        [0, 64, 64, 256, 0], [2, 64, 65, 257, 1], [0, 256, 257, 258, 2], [4, 64, 66, 259, 3],
+      ])
     #expect(p.ids(afterMerges: 1) == [256, 64, 65, 64, 66])
     #expect(p.ids(afterMerges: 2) == [256, 257, 64, 66])
     #expect(p.ids == [258, 259] && e.ids == [258, 259])

@@ -2,6 +2,7 @@
 // corrupt or hostile files, each refused with a TokenizerError naming the file and the problem.
 import Foundation
 import Testing
+
 @testable import Tokenizer
 
 @Suite struct FormatTests {
@@ -54,28 +55,66 @@ import Testing
     ("{", "invalid JSON: unexpected end of file"),
     ("[1, 2]", "(top level): expected an object, found an array"),
     (String(repeating: "[", count: 100_000), "nested deeper than 64 levels"),
-    (file(model: #"{"type": "BPE", "vocab": {"a": "x"}, "merges": []}"#), #"model.vocab["a"]: expected an integer, found a string"#),
+    (
+      file(model: #"{"type": "BPE", "vocab": {"a": "x"}, "merges": []}"#),
+      #"model.vocab["a"]: expected an integer, found a string"#
+    ),
     (file(model: #"{"type": "BPE", "vocab": {"a": 1.5}, "merges": []}"#), "expected an integer, found a number"),
     (file(model: #"{"type": "BPE", "vocab": {"a": 0, "a": 1}, "merges": []}"#), #"the key "a" appears twice"#),
     (file(model: #"{"type": "BPE", "vocab": {"a": 0, "b": 0}, "merges": []}"#), "ids must be unique"),
     (file(model: #"{"type": "BPE", "vocab": {"a": -3}, "merges": []}"#), "id -3 is negative"),
     (file(model: #"{"type": "BPE", "vocab": {"a": 1000000000000}, "merges": []}"#), "the largest id is 1000000000000, too large"),
-    (file(model: #"{"type": "BPE", "vocab": {"a": 0, "b": 1}, "merges": ["a c"]}"#), #"model.merges[0]: token "c" is not in the vocabulary"#),
-    (file(model: #"{"type": "BPE", "vocab": {"a": 0, "b": 1}, "merges": [["a", "b"]]}"#), #"the merged token "ab" is not in the vocabulary"#),
+    (
+      file(model: #"{"type": "BPE", "vocab": {"a": 0, "b": 1}, "merges": ["a c"]}"#),
+      #"model.merges[0]: token "c" is not in the vocabulary"#
+    ),
+    (
+      file(model: #"{"type": "BPE", "vocab": {"a": 0, "b": 1}, "merges": [["a", "b"]]}"#),
+      #"the merged token "ab" is not in the vocabulary"#
+    ),
     (file(model: #"{"type": "BPE", "vocab": {"a": 0}, "merges": ["a a a"]}"#), "is not two tokens separated by one space"),
-    (file(model: #"{"type": "BPE", "vocab": {"a": 0}, "merges": [7]}"#), #"expected a string "a b" or an array of two strings, found an integer"#),
+    (
+      file(model: #"{"type": "BPE", "vocab": {"a": 0}, "merges": [7]}"#),
+      #"expected a string "a b" or an array of two strings, found an integer"#
+    ),
     (file(model: #"{"type": "BPE", "vocab": [], "merges": []}"#), "model.vocab: expected an object"),
     (file(model: #"{"type": "BPE", "merges": []}"#), "model.vocab: missing"),
     (file(model: #"{"type": "BPE", "vocab": {}, "merges": []}"#), "the vocabulary is empty"),
     (file(model: #"{"type": "WordPiece", "vocab": {"a": 0}}"#), "model.type: the model \"WordPiece\" is not supported"),
-    (file(model: #"{"type": "BPE", "dropout": 0.1, "vocab": {"a": 0}, "merges": []}"#), "model.dropout: dropout a number is not supported"),
-    (file(model: #"{"type": "BPE", "unk_token": "<unk>", "vocab": {"a": 0}, "merges": []}"#), #"model.unk_token: token "<unk>" is not in the vocabulary"#),
-    (file(model: #"{"type": "BPE", "vocab": {"a": 0}, "merges": []}"#, extra: #""normalizer": {"type": "NFC"},"#), "normalizer: a normalizer is not supported"),
-    (#"{"pre_tokenizer": {"type": "Whitespace"}, "model": {"vocab": {"a": 0}, "merges": []}}"#, #"pre_tokenizer: the type "Whitespace" is not supported"#),
+    (
+      file(model: #"{"type": "BPE", "dropout": 0.1, "vocab": {"a": 0}, "merges": []}"#),
+      "model.dropout: dropout a number is not supported"
+    ),
+    (
+      file(model: #"{"type": "BPE", "unk_token": "<unk>", "vocab": {"a": 0}, "merges": []}"#),
+      #"model.unk_token: token "<unk>" is not in the vocabulary"#
+    ),
+    (
+      file(model: #"{"type": "BPE", "vocab": {"a": 0}, "merges": []}"#, extra: #""normalizer": {"type": "NFC"},"#),
+      "normalizer: a normalizer is not supported"
+    ),
+    (
+      #"{"pre_tokenizer": {"type": "Whitespace"}, "model": {"vocab": {"a": 0}, "merges": []}}"#,
+      #"pre_tokenizer: the type "Whitespace" is not supported"#
+    ),
     (#"{"model": {"vocab": {"a": 0}, "merges": []}}"#, "pre_tokenizer"),
-    (file(model: #"{"type": "BPE", "vocab": {"a": 0}, "merges": []}"#, extra: #""added_tokens": [{"id": 0, "content": "<s>", "special": true}],"#), #"added_tokens["<s>"]: id 0 is already the id of "a""#),
-    (file(model: #"{"type": "BPE", "vocab": {"a": 0}, "merges": []}"#, extra: #""added_tokens": [{"id": "0", "content": "<s>"}],"#), "added_tokens[0].id: expected an integer, found a string"),
-    (file(model: #"{"type": "BPE", "vocab": {"a": 0}, "merges": []}"#, extra: #""added_tokens": [{"id": 1, "content": "<s>", "special": "yes"}],"#), "added_tokens[0].special: expected true or false"),
+    (
+      file(
+        model: #"{"type": "BPE", "vocab": {"a": 0}, "merges": []}"#,
+        extra: #""added_tokens": [{"id": 0, "content": "<s>", "special": true}],"#),
+      #"added_tokens["<s>"]: id 0 is already the id of "a""#
+    ),
+    (
+      file(
+        model: #"{"type": "BPE", "vocab": {"a": 0}, "merges": []}"#, extra: #""added_tokens": [{"id": "0", "content": "<s>"}],"#),
+      "added_tokens[0].id: expected an integer, found a string"
+    ),
+    (
+      file(
+        model: #"{"type": "BPE", "vocab": {"a": 0}, "merges": []}"#,
+        extra: #""added_tokens": [{"id": 1, "content": "<s>", "special": "yes"}],"#),
+      "added_tokens[0].special: expected true or false"
+    ),
     (#"{"model": "\ud800"}"#, "unpaired surrogate"),
   ])
   func hostileTokenizerJSONIsRefusedWithAClearError(content: String, expected: String) throws {
@@ -119,11 +158,17 @@ import Testing
     let folder = try TemporaryFolder()
     let vocab = try folder.file("vocab.json", "{\(Self.bytes)}")
     let merges = try folder.file("merges.txt", "#version: 0.2\na b\nab\n")
-    #expect(throws: TokenizerError.invalidFile(path: merges.path, field: "line 3", problem: "\"ab\" is not two tokens separated by one space")) {
+    #expect(
+      throws: TokenizerError.invalidFile(
+        path: merges.path, field: "line 3", problem: "\"ab\" is not two tokens separated by one space")
+    ) {
       _ = try BPETokenizer.load(vocabularyJSON: vocab, merges: merges)
     }
     let notObject = try folder.file("vocab2.json", "[\"a\"]")
-    #expect(throws: TokenizerError.invalidFile(path: notObject.path, field: "(top level)", problem: "expected an object of token → id, found an array")) {
+    #expect(
+      throws: TokenizerError.invalidFile(
+        path: notObject.path, field: "(top level)", problem: "expected an object of token → id, found an array")
+    ) {
       _ = try BPETokenizer.load(vocabularyJSON: notObject, merges: merges)
     }
   }

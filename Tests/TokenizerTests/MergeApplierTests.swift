@@ -2,6 +2,7 @@
 // naive twin written from the definition: repeatedly merge the lowest-rank adjacent pair,
 // the leftmost on a tie.
 import Testing
+
 @testable import Tokenizer
 
 @Suite struct MergeApplierTests {

@@ -1,6 +1,7 @@
 // The hand-written GPT-2 pre-tokenizer against HF's ByteLevel pre-tokenizer (fixtures), hand-worked
 // examples of the pattern's trickier alternatives, invalid UTF-8, and coverage of any input.
 import Testing
+
 @testable import Tokenizer
 
 @Suite struct PreTokenizerTests {
@@ -24,7 +25,9 @@ import Testing
       let (first, last, expected) = (UInt32(f[0], radix: 16)!, UInt32(f[1], radix: 16)!, names[f[2]]!)
       for value in first...last {
         var count = 0
-        UTF8.encode(Unicode.Scalar(value)!) { utf8[count] = $0; count += 1 }
+        UTF8.encode(Unicode.Scalar(value)!) {
+          utf8[count] = $0; count += 1
+        }
         let (cls, length) = utf8.withUnsafeBufferPointer { characterClass($0.baseAddress!, 0, count) }
         if cls != expected || length != count { mismatches.append(String(value, radix: 16)) }
         checked += 1

@@ -2,6 +2,7 @@
 // emoji with ZWJ and skin tones, flags, combining marks, CRLF, NUL, tabs, NBSP, Portuguese, CJK,
 // contractions and special-token text — and decodeBytes(encode(bytes:)) == bytes for random bytes.
 import Testing
+
 @testable import Tokenizer
 
 @Suite struct RoundTripTests {

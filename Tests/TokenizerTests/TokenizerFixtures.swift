@@ -2,6 +2,7 @@
 // with tokenizers 0.23.3), and a seeded random generator for the property tests.
 import Foundation
 import TestSupport
+
 @testable import Tokenizer
 
 struct FixtureCase: Decodable {

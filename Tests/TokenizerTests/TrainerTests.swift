@@ -3,6 +3,7 @@
 // every pair after every merge, and bad input.
 import Foundation
 import Testing
+
 @testable import Tokenizer
 
 @Suite struct TrainerTests {
@@ -57,9 +58,11 @@ import Testing
       for (symbols, count) in words where symbols.count > 1 {
         for i in 0..<(symbols.count - 1) { pairs[[symbols[i], symbols[i + 1]], default: 0] += count }
       }
-      guard let best = pairs.filter({ $0.value > 0 }).min(by: { a, b in
-        a.value != b.value ? a.value > b.value : a.key.lexicographicallyPrecedes(b.key)
-      }) else { break }
+      guard
+        let best = pairs.filter({ $0.value > 0 }).min(by: { a, b in
+          a.value != b.value ? a.value > b.value : a.key.lexicographicallyPrecedes(b.key)
+        })
+      else { break }
       let text = strings[best.key[0]] + strings[best.key[1]]
       let merged = idOf[text] ?? strings.count
       if merged == strings.count {

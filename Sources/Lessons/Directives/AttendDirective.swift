@@ -73,8 +73,9 @@ public struct AttendDirective: Directive {
     let h = "h.\(layer)."
     let allScores = try pass.activation(h + "attn.scores"), allProbs = try pass.activation(h + "attn.probs")
     let heads = (0..<NH).map { n in
-      HeadWeights(scores: Array(allScores[(n * T * T)..<((n + 1) * T * T)]),
-                  probs: Array(allProbs[(n * T * T)..<((n + 1) * T * T)]), T: T)
+      HeadWeights(
+        scores: Array(allScores[(n * T * T)..<((n + 1) * T * T)]),
+        probs: Array(allProbs[(n * T * T)..<((n + 1) * T * T)]), T: T)
     }
     reportChecks(heads, pass, session)
     if let head {
@@ -105,27 +106,35 @@ public struct AttendDirective: Directive {
     (0..<T).map { t in (0..<T).map { j in j > t ? 0 : values[t * T + j] } }
   }
 
-  private func oneHead(_ head: Int, _ weights: HeadWeights, layer: Int, _ pass: ForwardPass, _ session: Session) throws -> [Output] {
+  private func oneHead(
+    _ head: Int, _ weights: HeadWeights, layer: Int, _ pass: ForwardPass, _ session: Session
+  ) throws -> [Output] {
     let T = pass.tokenCount, C = pass.config.embeddingSize, HS = pass.config.headSize
     let qkv = try pass.activation("h.\(layer).attn.qkv"), out = try pass.activation("h.\(layer).attn.out")
     func slice(_ source: [Float], width: Int, start: Int) -> [Float] {
       (0..<T).flatMap { t in source[(t * width + start)..<(t * width + start + HS)] }
     }
     func preview(_ name: String, _ values: [Float]) -> Output {
-      .tensorPreview(TensorPreview(name: name, shape: [T, HS], values: values, rows: T, columns: HS,
-                                   rowLabels: pass.labels, maxRows: 16, maxColumns: dims))
+      .tensorPreview(
+        TensorPreview(
+          name: name, shape: [T, HS], values: values, rows: T, columns: HS,
+          rowLabels: pass.labels, maxRows: 16, maxColumns: dims))
     }
     let h = "h.\(layer)", columns = "[\(head * HS)…\(head * HS + HS - 1)]"
     var outputs: [Output] = [
       preview("Q = \(h).attn.qkv[:, \(head * HS)…]", slice(qkv, width: 3 * C, start: head * HS)),
       preview("K = \(h).attn.qkv[:, \(C + head * HS)…]", slice(qkv, width: 3 * C, start: C + head * HS)),
       preview("V = \(h).attn.qkv[:, \(2 * C + head * HS)…]", slice(qkv, width: 3 * C, start: 2 * C + head * HS)),
-      .heatmap(Heatmap(title: session.text(.attendScoresTitle, String(HS), String(head)), rowLabels: pass.labels,
-                       columnLabels: pass.labels, values: matrix(weights.scores, T), masked: mask(T),
-                       format: .fixed(2), scale: .diverging)),
-      .heatmap(Heatmap(title: session.text(.attendWeightsTitle, String(layer), String(head)), rowLabels: pass.labels,
-                       columnLabels: pass.labels, values: matrix(weights.probs, T), masked: mask(T),
-                       format: .fixed(2), scale: .sequential, range: 0...1)),
+      .heatmap(
+        Heatmap(
+          title: session.text(.attendScoresTitle, String(HS), String(head)), rowLabels: pass.labels,
+          columnLabels: pass.labels, values: matrix(weights.scores, T), masked: mask(T),
+          format: .fixed(2), scale: .diverging)),
+      .heatmap(
+        Heatmap(
+          title: session.text(.attendWeightsTitle, String(layer), String(head)), rowLabels: pass.labels,
+          columnLabels: pass.labels, values: matrix(weights.probs, T), masked: mask(T),
+          format: .fixed(2), scale: .sequential, range: 0...1)),
       preview(session.text(.attendOutTitle, "\(h).attn.out" + columns), slice(out, width: C, start: head * HS)),
     ]
     outputs += explain(weights, pass, session)
@@ -148,23 +157,33 @@ public struct AttendDirective: Directive {
     }
     var outputs: [Output] = []
     if !rows.isEmpty {
-      outputs.append(.table(Table(
-        title: session.text(.attendWhereTitle),
-        headers: [session.text(.embedToken), session.text(.attendStrongestEarlier), session.text(.attendWeight),
-                  session.text(.attendSelfWeight)],
-        rows: rows, alignments: [.left, .left, .right, .right], barValues: bars)))
+      outputs.append(
+        .table(
+          Table(
+            title: session.text(.attendWhereTitle),
+            headers: [
+              session.text(.embedToken), session.text(.attendStrongestEarlier), session.text(.attendWeight),
+              session.text(.attendSelfWeight),
+            ],
+            rows: rows, alignments: [.left, .left, .right, .right], barValues: bars)))
     }
     if let strongest { session.report("max-weight", Double(strongest)) }
     if let link = Self.clearestLink(weights) {
-      outputs.append(.explanation(session.richText(.attendStrongest, [
-        TextSpan(pass.word(link.t), style: .code), TextSpan(percent.string(for: link.w)),
-        TextSpan(pass.word(link.j), style: .code), TextSpan(String(link.t + 1)),
-        TextSpan(percent.string(for: 1 / Float(link.t + 1))),
-      ])))
+      outputs.append(
+        .explanation(
+          session.richText(
+            .attendStrongest,
+            [
+              TextSpan(pass.word(link.t), style: .code), TextSpan(percent.string(for: link.w)),
+              TextSpan(pass.word(link.j), style: .code), TextSpan(String(link.t + 1)),
+              TextSpan(percent.string(for: 1 / Float(link.t + 1))),
+            ])))
     }
     let last = T - 1
-    let top = (0...last).sorted { weights.weight(last, $0) > weights.weight(last, $1) || (weights.weight(last, $0) == weights.weight(last, $1) && $0 < $1) }
-      .prefix(3)
+    let top = (0...last).sorted {
+      weights.weight(last, $0) > weights.weight(last, $1) || (weights.weight(last, $0) == weights.weight(last, $1) && $0 < $1)
+    }
+    .prefix(3)
     session.report("top", text: pass.word(top.first!))
     var spans = [TextSpan(pass.word(last), style: .code)]
     for j in top { spans += [TextSpan(pass.word(j), style: .code), TextSpan(percent.string(for: weights.weight(last, j)))] }
@@ -212,9 +231,11 @@ public struct AttendDirective: Directive {
     let T = pass.tokenCount
     let format = ValueFormat.fixed(2)
     var outputs: [Output] = heads.indices.map { n in
-      .heatmap(Heatmap(title: session.text(.attendWeightsTitle, String(layer), String(n)), rowLabels: pass.labels,
-                       columnLabels: pass.labels, values: matrix(heads[n].probs, T), masked: mask(T),
-                       format: .fixed(2), scale: .sequential, range: 0...1))
+      .heatmap(
+        Heatmap(
+          title: session.text(.attendWeightsTitle, String(layer), String(n)), rowLabels: pass.labels,
+          columnLabels: pass.labels, values: matrix(heads[n].probs, T), masked: mask(T),
+          format: .fixed(2), scale: .sequential, range: 0...1))
     }
     var rows: [[String]] = []
     var sentences: [RichText] = []
@@ -227,27 +248,44 @@ public struct AttendDirective: Directive {
       var linkSpans: [TextSpan] = [TextSpan("–"), TextSpan("–"), TextSpan("–")]
       if let link = Self.clearestLink(weights) {
         linkCell = "\(pass.labels[link.t]) → \(pass.labels[link.j]) \(format.string(for: link.w))"
-        linkSpans = [TextSpan(pass.word(link.t), style: .code), TextSpan(pass.word(link.j), style: .code),
-                     TextSpan(format.string(for: link.w))]
+        linkSpans = [
+          TextSpan(pass.word(link.t), style: .code), TextSpan(pass.word(link.j), style: .code),
+          TextSpan(format.string(for: link.w)),
+        ]
       }
-      rows.append([String(n), format.string(for: a.previous), format.string(for: a.first), format.string(for: a.itself),
-                   name, linkCell])
+      rows.append([
+        String(n), format.string(for: a.previous), format.string(for: a.first), format.string(for: a.itself),
+        name, linkCell,
+      ])
       if pattern == .spread {
         spread += 1
         sentences.append(session.richText(.attendHeadNoHabit, [TextSpan(String(n))] + linkSpans))
       } else {
-        sentences.append(session.richText(.attendHeadHabit, [TextSpan(String(n)), TextSpan(name),
-                                                               TextSpan(format.string(for: share))] + linkSpans))
+        sentences.append(
+          session.richText(
+            .attendHeadHabit,
+            [
+              TextSpan(String(n)), TextSpan(name),
+              TextSpan(format.string(for: share)),
+            ] + linkSpans))
       }
     }
-    outputs.append(.table(Table(
-      title: session.text(.attendHeadsTitle, String(layer)),
-      headers: [session.text(.attendHead), session.text(.attendPrevious), session.text(.attendFirst),
-                session.text(.attendItself), session.text(.attendPattern), session.text(.attendClearestLink)],
-      rows: rows, alignments: [.right, .right, .right, .right, .left, .left])))
-    outputs.append(.explanation(session.richText(.attendHeadsExplanation, [
-      TextSpan(String(heads.count)), TextSpan(String(spread)),
-    ])))
+    outputs.append(
+      .table(
+        Table(
+          title: session.text(.attendHeadsTitle, String(layer)),
+          headers: [
+            session.text(.attendHead), session.text(.attendPrevious), session.text(.attendFirst),
+            session.text(.attendItself), session.text(.attendPattern), session.text(.attendClearestLink),
+          ],
+          rows: rows, alignments: [.right, .right, .right, .right, .left, .left])))
+    outputs.append(
+      .explanation(
+        session.richText(
+          .attendHeadsExplanation,
+          [
+            TextSpan(String(heads.count)), TextSpan(String(spread)),
+          ])))
     outputs += sentences.map(Output.explanation)
     return outputs
   }

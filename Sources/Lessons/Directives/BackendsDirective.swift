@@ -21,13 +21,14 @@ import MiniGPT
 public struct BackendsDirective: Directive {
   public static let name = "backends"
   public static let summary = "The same training step on two backends: largest differences and timings."
-  public static let options: [OptionSpec] = TrainingText.options + [
-    .choice("baseline", ["cpu", "reference", "gpu"], default: "cpu", help: "the first backend"),
-    .choice("against", ["gpu", "reference", "cpu"], default: "gpu", help: "the backend compared with it"),
-    .int("batch", default: 4, in: 1...256, help: "sequences in the batch (B)"),
-    .int("seq", default: 32, in: 1...4096, help: "tokens per sequence (T)"),
-    .float("lr", default: 1e-3, in: 0...10, help: "learning rate of the AdamW step"),
-  ]
+  public static let options: [OptionSpec] =
+    TrainingText.options + [
+      .choice("baseline", ["cpu", "reference", "gpu"], default: "cpu", help: "the first backend"),
+      .choice("against", ["gpu", "reference", "cpu"], default: "gpu", help: "the backend compared with it"),
+      .int("batch", default: 4, in: 1...256, help: "sequences in the batch (B)"),
+      .int("seq", default: 32, in: 1...4096, help: "tokens per sequence (T)"),
+      .float("lr", default: 1e-3, in: 0...10, help: "learning rate of the AdamW step"),
+    ]
   public static let results = [
     ResultSpec("loss", "the baseline's loss"), ResultSpec("loss_difference", "|loss a − loss b|"),
     ResultSpec("gradient_difference", "largest |gradient a − gradient b|"),
@@ -66,8 +67,9 @@ public struct BackendsDirective: Directive {
   public func run(_ session: Session) throws -> [Output] {
     let model = try session.model()
     let ids = try text.tokens(session, model: model, directive: Self.name)
-    let batch = try TrainingBatch(ids: ids, B: self.batch, T: seq, config: model.config,
-                                  random: &session.random)
+    let batch = try TrainingBatch(
+      ids: ids, B: self.batch, T: seq, config: model.config,
+      random: &session.random)
     session.lastBatch = batch.rows
     let language = session.language
     var outputs: [Output] = []
@@ -79,9 +81,13 @@ public struct BackendsDirective: Directive {
       } catch let error where choice == .gpu {
         gpuAvailable = false
         let fallback: BackendChoice = baseline == .reference || against == .reference ? .cpu : .reference
-        outputs.append(.warning(Phrase.backendsNoGPU.richText(language, [
-          TextSpan(LessonError.message(for: error)), TextSpan(fallback.rawValue, style: .code),
-        ])))
+        outputs.append(
+          .warning(
+            Phrase.backendsNoGPU.richText(
+              language,
+              [
+                TextSpan(LessonError.message(for: error)), TextSpan(fallback.rawValue, style: .code),
+              ])))
         return (try selectBackend(fallback, threads: defaultThreadCount()), fallback)
       }
     }
@@ -100,15 +106,17 @@ public struct BackendsDirective: Directive {
     session.report("compared", text: second.choice.rawValue)
     for (selection, result) in [(first.selection, a), (second.selection, b)] {
       session.measure(Self.label(result.kind, language), selection.backend.deviceName)
-      session.measure(Self.label(result.kind, language) + " " + session.text(.stepTime),
-                      ValueFormat.fixed(1).string(for: result.seconds * 1000) + " ms")
+      session.measure(
+        Self.label(result.kind, language) + " " + session.text(.stepTime),
+        ValueFormat.fixed(1).string(for: result.seconds * 1000) + " ms")
     }
     session.measure(session.text(.timeRatio), ValueFormat.fixed(2).string(for: b.seconds / max(a.seconds, 1e-9)) + "×")
 
-    outputs += comparison.outputs(language, labels: (Self.label(a.kind, language), Self.label(b.kind, language)),
-                                  software: (first.selection.backend as? VulkanBackend)?.isSoftwareDevice == true
-                                    || (second.selection.backend as? VulkanBackend)?.isSoftwareDevice == true,
-                                  batch: batch)
+    outputs += comparison.outputs(
+      language, labels: (Self.label(a.kind, language), Self.label(b.kind, language)),
+      software: (first.selection.backend as? VulkanBackend)?.isSoftwareDevice == true
+        || (second.selection.backend as? VulkanBackend)?.isSoftwareDevice == true,
+      batch: batch)
     return outputs
   }
 

@@ -48,8 +48,10 @@ struct StepComparison {
         [word(.weightsAfterStep), "", "", sci(parameterDifference)],
       ],
       alignments: [.left, .right, .right, .right])
-    let worst = tensors.sorted { $0.gradientDifference != $1.gradientDifference
-      ? $0.gradientDifference > $1.gradientDifference : $0.name < $1.name }.prefix(8)
+    let worst = tensors.sorted {
+      $0.gradientDifference != $1.gradientDifference
+        ? $0.gradientDifference > $1.gradientDifference : $0.name < $1.name
+    }.prefix(8)
     let perTensor = Table(
       title: word(.backendsTensorTitle),
       headers: [word(.tensor), "max |g|", "max |Δg|", "max |Δθ′|"],
@@ -62,20 +64,30 @@ struct StepComparison {
     var outputs: [Output] = [
       .table(summary), .table(perTensor),
       a.loss == b.loss
-        ? .explanation(Phrase.backendsSameLoss.richText(language, [
-          TextSpan(labels.0), TextSpan(labels.1), TextSpan("\(batch.B) × \(batch.T)"), TextSpan(loss.string(for: a.loss)),
-        ]))
-        : .explanation(Phrase.backendsSame.richText(language, [
-          TextSpan(labels.0), TextSpan(labels.1), TextSpan("\(batch.B) × \(batch.T)"),
-          TextSpan(loss.string(for: a.loss)), TextSpan(loss.string(for: b.loss)), TextSpan(sci(lossDifference)),
-        ])),
-      .explanation(Phrase.backendsGradients.richText(language, [
-        TextSpan(sci(gradientDifference)), TextSpan(sci(largestGradient)), TextSpan(sci(parameterDifference)),
-        TextSpan(String(digits)),
-      ])),
+        ? .explanation(
+          Phrase.backendsSameLoss.richText(
+            language,
+            [
+              TextSpan(labels.0), TextSpan(labels.1), TextSpan("\(batch.B) × \(batch.T)"), TextSpan(loss.string(for: a.loss)),
+            ]))
+        : .explanation(
+          Phrase.backendsSame.richText(
+            language,
+            [
+              TextSpan(labels.0), TextSpan(labels.1), TextSpan("\(batch.B) × \(batch.T)"),
+              TextSpan(loss.string(for: a.loss)), TextSpan(loss.string(for: b.loss)), TextSpan(sci(lossDifference)),
+            ])),
+      .explanation(
+        Phrase.backendsGradients.richText(
+          language,
+          [
+            TextSpan(sci(gradientDifference)), TextSpan(sci(largestGradient)), TextSpan(sci(parameterDifference)),
+            TextSpan(String(digits)),
+          ])),
       .explanation(Phrase.backendsWhy.richText(language, [])),
     ]
-    if parameterDifference > gradientDifference, let moved = tensors.max(by: { $0.parameterDifference < $1.parameterDifference }) {
+    if parameterDifference > gradientDifference, let moved = tensors.max(by: { $0.parameterDifference < $1.parameterDifference })
+    {
       outputs.append(.explanation(Phrase.backendsAdamAmplifies.richText(language, [TextSpan(moved.name, style: .code)])))
     }
     if software { outputs.append(.note(Phrase.backendsSoftware.richText(language, []))) }

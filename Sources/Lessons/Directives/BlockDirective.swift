@@ -21,8 +21,9 @@ public struct BlockDirective: Directive {
   public static let options: [OptionSpec] = [
     .int("layer", default: 0, in: -1024...1023, help: "the block (0 is the first, -1 the last)"),
     .int("dims", default: 8, in: 1...64, help: "MLP units to show"),
-    .choice("show", ["all", "layer-norm", "residual", "mlp"], default: "all",
-            help: "one part of the block, so a lesson can explain the parts in turn"),
+    .choice(
+      "show", ["all", "layer-norm", "residual", "mlp"], default: "all",
+      help: "one part of the block, so a lesson can explain the parts in turn"),
   ]
   public static let results = [
     ResultSpec("tokens"), ResultSpec("layer"),
@@ -71,16 +72,19 @@ public struct BlockDirective: Directive {
     // The residual sums, checked against their parts.
     var residualError: Float = 0
     for i in 0..<(T * C) {
-      residualError = max(residualError, abs(afterAttention[i] - (input[i] + attention[i])),
-                          abs(output[i] - (afterAttention[i] + mlp[i])))
+      residualError = max(
+        residualError, abs(afterAttention[i] - (input[i] + attention[i])),
+        abs(output[i] - (afterAttention[i] + mlp[i])))
     }
     // ln_1 before its gain and bias: (x − mean)·rstd with the engine's mean and rstd.
     let normalizedStd = (0..<T).map { t in
       Self.meanAndStd(row(input, t).map { ($0 - lnMean[t]) * lnRstd[t] }[...]).std
     }
     let norms = (0..<T).map { t in
-      (x: norm(row(input, t)), attention: norm(row(attention, t)), afterAttention: norm(row(afterAttention, t)),
-       mlp: norm(row(mlp, t)), output: norm(row(output, t)))
+      (
+        x: norm(row(input, t)), attention: norm(row(attention, t)), afterAttention: norm(row(afterAttention, t)),
+        mlp: norm(row(mlp, t)), output: norm(row(output, t))
+      )
     }
     let active = (0..<T).map { t in Float(row(hidden, t, H).filter { $0 > 0 }.count) / Float(H) }
     let attentionRatio = norms.map { $0.attention / max($0.x, 1e-12) }.reduce(0, +) / Float(T)
@@ -97,21 +101,29 @@ public struct BlockDirective: Directive {
     let f3 = ValueFormat.fixed(3)
     let lnTable = Table(
       title: session.text(.blockLayerNormTitle, String(layer)),
-      headers: [session.text(.embedToken), session.text(.blockMeanBefore), session.text(.blockStdBefore),
-                session.text(.blockStdNormalized), session.text(.blockMeanAfter), session.text(.blockStdAfter)],
+      headers: [
+        session.text(.embedToken), session.text(.blockMeanBefore), session.text(.blockStdBefore),
+        session.text(.blockStdNormalized), session.text(.blockMeanAfter), session.text(.blockStdAfter),
+      ],
       rows: (0..<T).map { t in
         let after = Self.meanAndStd(row(ln, t))
-        return [pass.labels[t], f3.string(for: lnMean[t]), f3.string(for: 1 / lnRstd[t]), f3.string(for: normalizedStd[t]),
-                f3.string(for: after.mean), f3.string(for: after.std)]
+        return [
+          pass.labels[t], f3.string(for: lnMean[t]), f3.string(for: 1 / lnRstd[t]), f3.string(for: normalizedStd[t]),
+          f3.string(for: after.mean), f3.string(for: after.std),
+        ]
       },
       alignments: [.left, .right, .right, .right, .right, .right])
     let streamTable = Table(
       title: session.text(.blockStreamTitle),
-      headers: [session.text(.embedToken), "‖x‖", session.text(.blockAttentionAdds), session.text(.blockAfterAttention),
-                session.text(.blockMLPAdds), session.text(.blockAfterMLP)],
+      headers: [
+        session.text(.embedToken), "‖x‖", session.text(.blockAttentionAdds), session.text(.blockAfterAttention),
+        session.text(.blockMLPAdds), session.text(.blockAfterMLP),
+      ],
       rows: norms.indices.map { t in
-        [pass.labels[t], f3.string(for: norms[t].x), f3.string(for: norms[t].attention), f3.string(for: norms[t].afterAttention),
-         f3.string(for: norms[t].mlp), f3.string(for: norms[t].output)]
+        [
+          pass.labels[t], f3.string(for: norms[t].x), f3.string(for: norms[t].attention), f3.string(for: norms[t].afterAttention),
+          f3.string(for: norms[t].mlp), f3.string(for: norms[t].output),
+        ]
       },
       alignments: [.left, .right, .right, .right, .right, .right],
       barValues: norms.map { Double($0.output) })
@@ -129,33 +141,48 @@ public struct BlockDirective: Directive {
 
     let layerNormPart: [Output] = [
       .table(lnTable),
-      .explanation(session.richText(.blockLayerNormExplanation, [
-        TextSpan(f3.string(for: lnMean.reduce(0, +) / Float(T))),
-        TextSpan(f3.string(for: lnRstd.map { 1 / $0 }.reduce(0, +) / Float(T))),
-        TextSpan(f3.string(for: normalizedStd.reduce(0, +) / Float(T))),
-      ])),
+      .explanation(
+        session.richText(
+          .blockLayerNormExplanation,
+          [
+            TextSpan(f3.string(for: lnMean.reduce(0, +) / Float(T))),
+            TextSpan(f3.string(for: lnRstd.map { 1 / $0 }.reduce(0, +) / Float(T))),
+            TextSpan(f3.string(for: normalizedStd.reduce(0, +) / Float(T))),
+          ])),
     ]
     let residualPart: [Output] = [
       .table(streamTable),
-      .explanation(session.richText(.blockStreamExplanation, [
-        TextSpan(ValueFormat.percent(0).string(for: attentionRatio)), TextSpan(ValueFormat.percent(0).string(for: mlpRatio)),
-        TextSpan(pass.word(changed), style: .code), TextSpan(f3.string(for: moved)),
-        TextSpan(ValueFormat.scientific(1).string(for: residualError)),
-      ])),
+      .explanation(
+        session.richText(
+          .blockStreamExplanation,
+          [
+            TextSpan(ValueFormat.percent(0).string(for: attentionRatio)), TextSpan(ValueFormat.percent(0).string(for: mlpRatio)),
+            TextSpan(pass.word(changed), style: .code), TextSpan(f3.string(for: moved)),
+            TextSpan(ValueFormat.scientific(1).string(for: residualError)),
+          ])),
     ]
     let mlpPart: [Output] = [
-      .tensorPreview(TensorPreview(name: h + "mlp.hidden", shape: [T, H], values: hidden, rows: T, columns: H,
-                                   rowLabels: pass.labels, maxRows: 16, maxColumns: dims)),
-      .tensorPreview(TensorPreview(name: h + "mlp.gelu", shape: [T, H], values: gelu, rows: T, columns: H,
-                                   rowLabels: pass.labels, maxRows: 16, maxColumns: dims)),
+      .tensorPreview(
+        TensorPreview(
+          name: h + "mlp.hidden", shape: [T, H], values: hidden, rows: T, columns: H,
+          rowLabels: pass.labels, maxRows: 16, maxColumns: dims)),
+      .tensorPreview(
+        TensorPreview(
+          name: h + "mlp.gelu", shape: [T, H], values: gelu, rows: T, columns: H,
+          rowLabels: pass.labels, maxRows: 16, maxColumns: dims)),
       .table(geluTable),
-      .tokenStrip(TokenStrip(title: session.text(.blockActiveTitle, String(H)),
-                             pieces: zip(pass.labels, active).map { TokenPiece(text: $0, value: $1) },
-                             format: .percent(0))),
-      .explanation(session.richText(.blockMLPExplanation, [
-        TextSpan(String(H)), TextSpan(ValueFormat.percent(0).string(for: meanActive)),
-        TextSpan(f3.string(for: gelu.min() ?? 0)),
-      ])),
+      .tokenStrip(
+        TokenStrip(
+          title: session.text(.blockActiveTitle, String(H)),
+          pieces: zip(pass.labels, active).map { TokenPiece(text: $0, value: $1) },
+          format: .percent(0))),
+      .explanation(
+        session.richText(
+          .blockMLPExplanation,
+          [
+            TextSpan(String(H)), TextSpan(ValueFormat.percent(0).string(for: meanActive)),
+            TextSpan(f3.string(for: gelu.min() ?? 0)),
+          ])),
     ]
     switch show {
     case "layer-norm": return layerNormPart

@@ -45,22 +45,28 @@ public struct BytesDirective: Directive {
       },
       format: .integer)
     let rows = shown.map { character -> [String] in
-      [character == " " ? "␣" : character == "\n" ? "↵" : String(character),
-       character.unicodeScalars.map { "U+" + hex(Int($0.value), width: 4) }.joined(separator: " "),
-       character.utf8.map { hex(Int($0), width: 2) }.joined(separator: " "),
-       String(character.utf8.count)]
+      [
+        character == " " ? "␣" : character == "\n" ? "↵" : String(character),
+        character.unicodeScalars.map { "U+" + hex(Int($0.value), width: 4) }.joined(separator: " "),
+        character.utf8.map { hex(Int($0), width: 2) }.joined(separator: " "),
+        String(character.utf8.count),
+      ]
     }
     let table = Table(
-      headers: [Phrase.character.text(language, []), Phrase.codePoint.text(language, []),
-                Phrase.utf8Bytes.text(language, []), "n"],
+      headers: [
+        Phrase.character.text(language, []), Phrase.codePoint.text(language, []),
+        Phrase.utf8Bytes.text(language, []), "n",
+      ],
       rows: rows, alignments: [.center, .left, .left, .right],
       barValues: shown.map { Double($0.utf8.count) })
     let explanation: RichText
     if let example = multibyte.first {
-      explanation = Phrase.bytesExplanationMultibyte.richText(language, [
-        TextSpan(String(characters.count)), TextSpan(String(text.utf8.count)),
-        TextSpan(String(example), style: .code),
-      ])
+      explanation = Phrase.bytesExplanationMultibyte.richText(
+        language,
+        [
+          TextSpan(String(characters.count)), TextSpan(String(text.utf8.count)),
+          TextSpan(String(example), style: .code),
+        ])
     } else {
       explanation = Phrase.bytesExplanationASCII.richText(language, [TextSpan(String(characters.count))])
     }

@@ -64,46 +64,74 @@ public struct EmbedDirective: Directive {
 
     let positionLabels = (0..<T).map { "\(pass.labels[$0])@\($0)" }
     var outputs: [Output] = [
-      .tokenStrip(TokenStrip(title: session.text(.tokenizeTokensTitle),
-                             pieces: zip(pass.labels, pass.ids).map { TokenPiece(text: $0, id: $1) })),
-      .tensorPreview(TensorPreview(name: session.text(.embedTokenRows), shape: [T, C], values: tokenRows.flatMap { $0 },
-                                   rows: T, columns: C, rowLabels: pass.labels, maxRows: rows, maxColumns: dims)),
-      .tensorPreview(TensorPreview(name: session.text(.embedPositionRows), shape: [T, C], values: positionRows.flatMap { $0 },
-                                   rows: T, columns: C, rowLabels: (0..<T).map(String.init), maxRows: rows, maxColumns: dims)),
-      .tensorPreview(TensorPreview(name: "encoded = wte[id] + wpe[t]", shape: [T, C], values: encoded, rows: T, columns: C,
-                                   rowLabels: positionLabels, maxRows: rows, maxColumns: dims)),
-      .table(Table(
-        title: session.text(.embedNormsTitle),
-        headers: ["t", session.text(.embedToken), "id", "‖wte[id]‖", "‖wpe[t]‖", "‖encoded‖"],
-        rows: (0..<min(T, rows)).map { t in
-          [String(t), pass.labels[t], String(pass.ids[t]), ValueFormat.fixed(3).string(for: tokenNorms[t]),
-           ValueFormat.fixed(3).string(for: positionNorms[t]), ValueFormat.fixed(3).string(for: sumNorms[t])]
-        },
-        alignments: [.right, .left, .right, .right, .right, .right],
-        barValues: Array(sumNorms.prefix(rows)).map(Double.init))),
+      .tokenStrip(
+        TokenStrip(
+          title: session.text(.tokenizeTokensTitle),
+          pieces: zip(pass.labels, pass.ids).map { TokenPiece(text: $0, id: $1) })),
+      .tensorPreview(
+        TensorPreview(
+          name: session.text(.embedTokenRows), shape: [T, C], values: tokenRows.flatMap { $0 },
+          rows: T, columns: C, rowLabels: pass.labels, maxRows: rows, maxColumns: dims)),
+      .tensorPreview(
+        TensorPreview(
+          name: session.text(.embedPositionRows), shape: [T, C], values: positionRows.flatMap { $0 },
+          rows: T, columns: C, rowLabels: (0..<T).map(String.init), maxRows: rows, maxColumns: dims)),
+      .tensorPreview(
+        TensorPreview(
+          name: "encoded = wte[id] + wpe[t]", shape: [T, C], values: encoded, rows: T, columns: C,
+          rowLabels: positionLabels, maxRows: rows, maxColumns: dims)),
+      .table(
+        Table(
+          title: session.text(.embedNormsTitle),
+          headers: ["t", session.text(.embedToken), "id", "‖wte[id]‖", "‖wpe[t]‖", "‖encoded‖"],
+          rows: (0..<min(T, rows)).map { t in
+            [
+              String(t), pass.labels[t], String(pass.ids[t]), ValueFormat.fixed(3).string(for: tokenNorms[t]),
+              ValueFormat.fixed(3).string(for: positionNorms[t]), ValueFormat.fixed(3).string(for: sumNorms[t]),
+            ]
+          },
+          alignments: [.right, .left, .right, .right, .right, .right],
+          barValues: Array(sumNorms.prefix(rows)).map(Double.init))),
     ]
     if similarity, T > 1 {
-      outputs.append(.heatmap(Heatmap(title: session.text(.embedSimilarityTitle), rowLabels: pass.labels,
-                                      columnLabels: pass.labels, values: similarities, format: .fixed(2),
-                                      scale: .diverging, range: -1...1)))
+      outputs.append(
+        .heatmap(
+          Heatmap(
+            title: session.text(.embedSimilarityTitle), rowLabels: pass.labels,
+            columnLabels: pass.labels, values: similarities, format: .fixed(2),
+            scale: .diverging, range: -1...1)))
     }
-    outputs.append(.explanation(session.richText(.embedExplanation, [
-      TextSpan(String(T)), TextSpan(String(C)), TextSpan(ValueFormat.scientific(1).string(for: sumError)),
-      TextSpan(ValueFormat.fixed(3).string(for: meanTokenNorm)), TextSpan(ValueFormat.fixed(3).string(for: meanPositionNorm)),
-    ])))
+    outputs.append(
+      .explanation(
+        session.richText(
+          .embedExplanation,
+          [
+            TextSpan(String(T)), TextSpan(String(C)), TextSpan(ValueFormat.scientific(1).string(for: sumError)),
+            TextSpan(ValueFormat.fixed(3).string(for: meanTokenNorm)),
+            TextSpan(ValueFormat.fixed(3).string(for: meanPositionNorm)),
+          ])))
     if let pair = mostSimilarPair(pass, similarities) {
       session.report("max-similarity", Double(pair.value))
-      outputs.append(.explanation(session.richText(.embedSimilarPair, [
-        TextSpan(pass.word(pair.i), style: .code), TextSpan(pass.word(pair.j), style: .code),
-        TextSpan(ValueFormat.fixed(2).string(for: pair.value)),
-      ])))
+      outputs.append(
+        .explanation(
+          session.richText(
+            .embedSimilarPair,
+            [
+              TextSpan(pass.word(pair.i), style: .code), TextSpan(pass.word(pair.j), style: .code),
+              TextSpan(ValueFormat.fixed(2).string(for: pair.value)),
+            ])))
     }
     if let repeated = repeatedToken(pass) {
       let a = ForwardPass.row(encoded, repeated.first, width: C), b = ForwardPass.row(encoded, repeated.second, width: C)
-      outputs.append(.explanation(session.richText(.embedRepeatedToken, [
-        TextSpan(pass.word(repeated.first), style: .code), TextSpan(String(repeated.first)), TextSpan(String(repeated.second)),
-        TextSpan(ValueFormat.fixed(2).string(for: cosine(a, b))),
-      ])))
+      outputs.append(
+        .explanation(
+          session.richText(
+            .embedRepeatedToken,
+            [
+              TextSpan(pass.word(repeated.first), style: .code), TextSpan(String(repeated.first)),
+              TextSpan(String(repeated.second)),
+              TextSpan(ValueFormat.fixed(2).string(for: cosine(a, b))),
+            ])))
     }
     return outputs
   }

@@ -52,8 +52,9 @@ public struct GenerateDirective: Directive {
     if let p = invocation.float("top-p"), p <= 0 {
       throw ValidationProblem(option: "top-p", "top-p must be above 0 (1 keeps every token)")
     }
-    sampling = SamplingSettings(temperature: Float(invocation.float("temperature")!), topK: invocation.int("top-k"),
-                                topP: invocation.float("top-p").map(Float.init))
+    sampling = SamplingSettings(
+      temperature: Float(invocation.float("temperature")!), topK: invocation.int("top-k"),
+      topP: invocation.float("top-p").map(Float.init))
     seed = invocation.int("seed").map(UInt64.init)
     candidates = invocation.int("candidates")!
     detail = invocation.int("detail")!
@@ -74,7 +75,8 @@ public struct GenerateDirective: Directive {
     let promptIDs = try Self.promptIDs(prompt, session: session, model: model, directive: Self.name)
     guard promptIDs.count + steps <= model.config.contextLength else {
       throw LessonError.directiveFailed(
-        "the prompt (\(promptIDs.count) tokens) and \(steps) new tokens do not fit in the model's context of \(model.config.contextLength)")
+        "the prompt (\(promptIDs.count) tokens) and \(steps) new tokens do not fit in the model's context of \(model.config.contextLength)"
+      )
     }
     let seed = self.seed ?? session.seed
     var sampler = Sampler(settings: sampling, seed: seed)
@@ -96,14 +98,17 @@ public struct GenerateDirective: Directive {
       let ranked = distribution.top.sorted {
         $0.modelProbability != $1.modelProbability ? $0.modelProbability > $1.modelProbability : $0.id < $1.id
       }
-      record.append(Step(context: context, top: Array(ranked.prefix(candidates)),
-                         kept: distribution.keptCount, chosen: distribution.top.first { $0.id == next }!))
+      record.append(
+        Step(
+          context: context, top: Array(ranked.prefix(candidates)),
+          kept: distribution.keptCount, chosen: distribution.top.first { $0.id == next }!))
       context.append(Int(next))
       if index + 1 < steps { logits = try model.decode(tokens: [next], cache: cache) }
     }
     let seconds = (clock.now - start).seconds
-    session.measure(session.text(.tokensPerSecond),
-                    ValueFormat.fixed(1).string(for: Double(steps) / max(seconds, 1e-9)))
+    session.measure(
+      session.text(.tokensPerSecond),
+      ValueFormat.fixed(1).string(for: Double(steps) / max(seconds, 1e-9)))
     session.lastTokenIDs = context
 
     let generated = record.map { Int($0.chosen.id) }
@@ -116,15 +121,17 @@ public struct GenerateDirective: Directive {
     session.report("kept", first.kept)
     session.report("cache_bytes", cache.filledBytes)
 
-    let view = GenerateView(language: session.language, sampling: sampling, seed: seed, vocabularySize: V,
-                            pieces: { visiblePieces($0, tokenizer) })
+    let view = GenerateView(
+      language: session.language, sampling: sampling, seed: seed, vocabularySize: V,
+      pieces: { visiblePieces($0, tokenizer) })
     var outputs = view.setup(promptTokens: promptIDs.count, steps: steps)
     for (index, step) in record.prefix(detail).enumerated() {
       outputs.append(view.stepTable(index: index, step: step))
     }
     outputs += view.transforms(firstLogits)
-    outputs += view.result(prompt: promptIDs.map(Int.init), record: record,
-                           text: readableText(generated, tokenizer))
+    outputs += view.result(
+      prompt: promptIDs.map(Int.init), record: record,
+      text: readableText(generated, tokenizer))
     outputs += view.cache(cache, config: model.config)
     return outputs
   }
@@ -137,7 +144,8 @@ public struct GenerateDirective: Directive {
     let ids = try session.tokenizer().encode(text).map { Int32($0) }
     guard !ids.isEmpty else { throw LessonError.directiveFailed("the prompt is empty: {\(directive)} needs at least one token") }
     if let bad = ids.first(where: { Int($0) >= model.config.vocabSize }) {
-      throw LessonError.directiveFailed("the prompt gives token id \(bad), outside the model's vocabulary of \(model.config.vocabSize)")
+      throw LessonError.directiveFailed(
+        "the prompt gives token id \(bad), outside the model's vocabulary of \(model.config.vocabSize)")
     }
     return ids
   }

@@ -43,8 +43,9 @@ public struct KVCacheDirective: Directive {
     if let p = invocation.float("top-p"), p <= 0 {
       throw ValidationProblem(option: "top-p", "top-p must be above 0 (1 keeps every token)")
     }
-    sampling = SamplingSettings(temperature: Float(invocation.float("temperature")!), topK: invocation.int("top-k"),
-                                topP: invocation.float("top-p").map(Float.init))
+    sampling = SamplingSettings(
+      temperature: Float(invocation.float("temperature")!), topK: invocation.int("top-k"),
+      topP: invocation.float("top-p").map(Float.init))
     seed = invocation.int("seed").map(UInt64.init)
   }
 
@@ -55,7 +56,8 @@ public struct KVCacheDirective: Directive {
     let config = model.config
     guard promptIDs.count + steps <= config.contextLength else {
       throw LessonError.directiveFailed(
-        "the prompt (\(promptIDs.count) tokens) and \(steps) new tokens do not fit in the model's context of \(config.contextLength)")
+        "the prompt (\(promptIDs.count) tokens) and \(steps) new tokens do not fit in the model's context of \(config.contextLength)"
+      )
     }
     let seed = self.seed ?? session.seed
     // Untimed warm-ups: the first call allocates the cache and decode buffers.
@@ -78,17 +80,21 @@ public struct KVCacheDirective: Directive {
     let speed = session.text(.tokensPerSecond)
     session.measure(session.text(.withCache) + " " + speed, ValueFormat.fixed(1).string(for: cached.stats.tokensPerSecond))
     session.measure(session.text(.withoutCache) + " " + speed, ValueFormat.fixed(1).string(for: uncached.stats.tokensPerSecond))
-    session.measure(session.text(.measuredSpeedup),
-                    ValueFormat.fixed(2).string(for: cached.stats.tokensPerSecond / max(uncached.stats.tokensPerSecond, 1e-9)) + "×")
+    session.measure(
+      session.text(.measuredSpeedup),
+      ValueFormat.fixed(2).string(for: cached.stats.tokensPerSecond / max(uncached.stats.tokensPerSecond, 1e-9)) + "×")
 
     let language = session.language
     func word(_ phrase: Phrase) -> String { phrase.text(language, []) }
     let P = promptIDs.count
     func strip(_ title: Phrase, _ generated: [Int32]) -> Output {
       let ids = promptIDs.map(Int.init) + generated.map(Int.init)
-      return .tokenStrip(TokenStrip(title: word(title), pieces: zip(ids, visiblePieces(ids, tokenizer)).enumerated().map {
-        TokenPiece(text: $0.element.1, id: $0.element.0, highlighted: $0.offset >= P)
-      }))
+      return .tokenStrip(
+        TokenStrip(
+          title: word(title),
+          pieces: zip(ids, visiblePieces(ids, tokenizer)).enumerated().map {
+            TokenPiece(text: $0.element.1, id: $0.element.0, highlighted: $0.offset >= P)
+          }))
     }
     var outputs: [Output] = [strip(.withCache, cached.tokens)]
     if identical {
@@ -132,11 +138,15 @@ struct DecodingWork {
       if step == 1 {
         // Both ways start by running the whole prompt; the cached path computes logits for the
         // last row only, the uncached forward pass for every row.
-        rows.append(Row(step: 1, length: n, without: n, with: n,
-                        macsWithout: macs(rowsFrom: 0, to: n, logitsRows: n), macsWith: macs(rowsFrom: 0, to: n, logitsRows: 1)))
+        rows.append(
+          Row(
+            step: 1, length: n, without: n, with: n,
+            macsWithout: macs(rowsFrom: 0, to: n, logitsRows: n), macsWith: macs(rowsFrom: 0, to: n, logitsRows: 1)))
       } else {
-        rows.append(Row(step: step, length: n, without: n, with: 1,
-                        macsWithout: macs(rowsFrom: 0, to: n, logitsRows: n), macsWith: macs(rowsFrom: n - 1, to: n, logitsRows: 1)))
+        rows.append(
+          Row(
+            step: step, length: n, without: n, with: 1,
+            macsWithout: macs(rowsFrom: 0, to: n, logitsRows: n), macsWith: macs(rowsFrom: n - 1, to: n, logitsRows: 1)))
       }
     }
     self.rows = rows
@@ -152,11 +162,15 @@ struct DecodingWork {
     let shown = rows.count <= 12 ? rows : Array(rows.prefix(6)) + Array(rows.suffix(6))
     let table = Table(
       title: word(.kvWorkTitle),
-      headers: [word(.step), word(.positions), word(.rowsWithout), word(.rowsWith),
-                word(.macsWithout), word(.macsWith), "×"],
+      headers: [
+        word(.step), word(.positions), word(.rowsWithout), word(.rowsWith),
+        word(.macsWithout), word(.macsWith), "×",
+      ],
       rows: shown.map { r in
-        [String(r.step), String(r.length), String(r.without), String(r.with), millions(r.macsWithout),
-         millions(r.macsWith), ValueFormat.fixed(1).string(for: r.macsWithout / r.macsWith)]
+        [
+          String(r.step), String(r.length), String(r.without), String(r.with), millions(r.macsWithout),
+          millions(r.macsWith), ValueFormat.fixed(1).string(for: r.macsWithout / r.macsWith),
+        ]
       },
       alignments: Array(repeating: .right, count: 7))
     let chart = LineChart(
@@ -170,15 +184,21 @@ struct DecodingWork {
     let C = config.embeddingSize, L = config.layerCount
     return [
       .table(table), .lineChart(chart),
-      .explanation(Phrase.kvWork.richText(language, [
-        TextSpan(String(last.step)), TextSpan(String(last.without)), TextSpan(millions(last.macsWithout)),
-        TextSpan(millions(last.macsWith)), TextSpan(ValueFormat.fixed(1).string(for: totalWithout / totalWith)),
-      ])),
-      .explanation(Phrase.kvBytes.richText(language, [
-        TextSpan(String(L)), TextSpan(String(C)), TextSpan(String(bytesPerPosition)),
-        TextSpan(String(lastPositions)), TextSpan(GenerateView.bytes(bytesPerPosition * lastPositions)),
-        TextSpan(String(config.contextLength)), TextSpan(GenerateView.bytes(bytesPerPosition * config.contextLength)),
-      ])),
+      .explanation(
+        Phrase.kvWork.richText(
+          language,
+          [
+            TextSpan(String(last.step)), TextSpan(String(last.without)), TextSpan(millions(last.macsWithout)),
+            TextSpan(millions(last.macsWith)), TextSpan(ValueFormat.fixed(1).string(for: totalWithout / totalWith)),
+          ])),
+      .explanation(
+        Phrase.kvBytes.richText(
+          language,
+          [
+            TextSpan(String(L)), TextSpan(String(C)), TextSpan(String(bytesPerPosition)),
+            TextSpan(String(lastPositions)), TextSpan(GenerateView.bytes(bytesPerPosition * lastPositions)),
+            TextSpan(String(config.contextLength)), TextSpan(GenerateView.bytes(bytesPerPosition * config.contextLength)),
+          ])),
     ]
   }
 }

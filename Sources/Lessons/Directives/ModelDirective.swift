@@ -69,18 +69,21 @@ public struct ModelDirective: Directive {
     let trainOn = invocation.path("train-on")
     if path != nil {
       if let conflicting = (["preset", "train-on", "seed"] + Self.sizeOptions).first(where: { invocation.values[$0] != nil }) {
-        throw ValidationProblem(option: conflicting, "':\(conflicting):' cannot be combined with ':path:' (a loaded model has its own configuration)")
+        throw ValidationProblem(
+          option: conflicting, "':\(conflicting):' cannot be combined with ':path:' (a loaded model has its own configuration)")
       }
     }
     if trainOn != nil, tokenizerPath != nil {
-      throw ValidationProblem(option: "tokenizer", "':tokenizer:' cannot be combined with ':train-on:', which trains its own tokenizer")
+      throw ValidationProblem(
+        option: "tokenizer", "':tokenizer:' cannot be combined with ':train-on:', which trains its own tokenizer")
     }
     if let width = sizes["width"], let heads = sizes["heads"], width % heads != 0 {
       throw ValidationProblem(option: "heads", "the width (\(width)) must be divisible by the number of heads (\(heads))")
     }
     recipe = trainOn.map {
-      TrainingRecipe(corpus: $0, steps: invocation.int("steps") ?? 200, batch: invocation.int("batch") ?? 8,
-                     sequence: invocation.int("sequence"), learningRate: invocation.float("learning-rate") ?? 1e-3)
+      TrainingRecipe(
+        corpus: $0, steps: invocation.int("steps") ?? 200, batch: invocation.int("batch") ?? 8,
+        sequence: invocation.int("sequence"), learningRate: invocation.float("learning-rate") ?? 1e-3)
     }
   }
 
@@ -120,8 +123,13 @@ public struct ModelDirective: Directive {
     let tokenizer = try session.tokenizer()
     report(model.config, tokenizer: tokenizer, training: training, session)
     if tokenizer.vocabularySize > model.config.vocabSize {
-      outputs.append(.warning(session.richText(.modelTokenizerTooLarge, [
-        TextSpan(String(tokenizer.vocabularySize)), TextSpan(String(model.config.vocabSize))])))
+      outputs.append(
+        .warning(
+          session.richText(
+            .modelTokenizerTooLarge,
+            [
+              TextSpan(String(tokenizer.vocabularySize)), TextSpan(String(model.config.vocabSize)),
+            ])))
     }
     session.measure(session.text(.modelBackend), model.backend.deviceName)
     outputs.insert(.keyValues(configurationTable(model.config, origin: origin, tokenizer: tokenizer, session)), at: 0)
@@ -150,7 +158,8 @@ public struct ModelDirective: Directive {
   func configuration(_ session: Session) throws -> GPTConfiguration {
     let presetName = preset ?? session.modelDefaults["preset"] ?? "micro"
     guard var config = Self.presets[presetName] else {
-      throw LessonError.directiveFailed("unknown model preset '\(presetName)' (front matter); known: \(Self.presets.keys.sorted().joined(separator: ", "))")
+      throw LessonError.directiveFailed(
+        "unknown model preset '\(presetName)' (front matter); known: \(Self.presets.keys.sorted().joined(separator: ", "))")
     }
     func size(_ key: String) throws -> Int? {
       if let value = sizes[key] { return value }
@@ -189,19 +198,23 @@ public struct ModelDirective: Directive {
     _ = fm.fileExists(atPath: path.path, isDirectory: &isFolder)
     if isFolder.boolValue {
       if fm.fileExists(atPath: path.appendingPathComponent("tokenizer.json").path)
-        || fm.fileExists(atPath: path.appendingPathComponent("vocab.json").path) {
+        || fm.fileExists(atPath: path.appendingPathComponent("vocab.json").path)
+      {
         return try BPETokenizer.load(from: path)
       }
     } else {
-      for candidate in [path.deletingPathExtension().appendingPathExtension("tokenizer.json"),
-                        path.deletingLastPathComponent().appendingPathComponent("tokenizer.json")]
+      for candidate in [
+        path.deletingPathExtension().appendingPathExtension("tokenizer.json"),
+        path.deletingLastPathComponent().appendingPathComponent("tokenizer.json"),
+      ]
       where fm.fileExists(atPath: candidate.path) {
         return try BPETokenizer.load(from: candidate)
       }
     }
     throw LessonError.directiveFailed(
       "no tokenizer found for \(displayPath(path, session)): put "
-        + (isFolder.boolValue ? "tokenizer.json in the folder" : "\(path.deletingPathExtension().lastPathComponent).tokenizer.json beside it")
+        + (isFolder.boolValue
+          ? "tokenizer.json in the folder" : "\(path.deletingPathExtension().lastPathComponent).tokenizer.json beside it")
         + ", or name one with ':tokenizer:'")
   }
 
@@ -218,20 +231,24 @@ public struct ModelDirective: Directive {
     return (bytesOnly, session.richText(.modelBytesTokenizer, [TextSpan(String(bytesOnly.vocabularySize))]))
   }
 
-  private func configurationTable(_ config: GPTConfiguration, origin: String, tokenizer: BPETokenizer,
-                                  _ session: Session) -> KeyValues {
+  private func configurationTable(
+    _ config: GPTConfiguration, origin: String, tokenizer: BPETokenizer,
+    _ session: Session
+  ) -> KeyValues {
     let count = ValueFormat.grouped
-    return KeyValues(title: session.text(.modelConfigurationTitle), entries: [
-      KeyValue(session.text(.modelSource), origin),
-      KeyValue("vocab_size", String(config.vocabSize)),
-      KeyValue("n_positions", String(config.contextLength)),
-      KeyValue("n_embd", String(config.embeddingSize)),
-      KeyValue("n_layer", String(config.layerCount)),
-      KeyValue("n_head", String(config.headCount)),
-      KeyValue(session.text(.modelHeadSize), String(config.headSize)),
-      KeyValue(session.text(.modelParameterCount), count(config.parameterCount)),
-      KeyValue(session.text(.modelTokenizerVocabulary), String(tokenizer.vocabularySize)),
-    ])
+    return KeyValues(
+      title: session.text(.modelConfigurationTitle),
+      entries: [
+        KeyValue(session.text(.modelSource), origin),
+        KeyValue("vocab_size", String(config.vocabSize)),
+        KeyValue("n_positions", String(config.contextLength)),
+        KeyValue("n_embd", String(config.embeddingSize)),
+        KeyValue("n_layer", String(config.layerCount)),
+        KeyValue("n_head", String(config.headCount)),
+        KeyValue(session.text(.modelHeadSize), String(config.headSize)),
+        KeyValue(session.text(.modelParameterCount), count(config.parameterCount)),
+        KeyValue(session.text(.modelTokenizerVocabulary), String(tokenizer.vocabularySize)),
+      ])
   }
 }
 

@@ -36,12 +36,15 @@ public struct TextDirective: Directive {
   let preview: Int
 
   public init(_ invocation: Invocation) throws {
-    let givenSources = [!invocation.arguments.isEmpty, !invocation.body.isEmpty,
-                        invocation.path("file") != nil].filter { $0 }.count
+    let givenSources = [
+      !invocation.arguments.isEmpty, !invocation.body.isEmpty,
+      invocation.path("file") != nil,
+    ].filter { $0 }.count
     guard givenSources == 1 else {
       throw ValidationProblem(
-        givenSources == 0 ? "give the text after {text}, in its body, or with ':file:'"
-                          : "give the text in only one way: after {text}, in its body, or with ':file:'")
+        givenSources == 0
+          ? "give the text after {text}, in its body, or with ':file:'"
+          : "give the text in only one way: after {text}, in its body, or with ':file:'")
     }
     if let url = invocation.path("file") {
       source = .file(url, shownAs: url.lastPathComponent)
@@ -63,8 +66,11 @@ public struct TextDirective: Directive {
     session.lastText = text
     let characters = text.count
     let bytes = text.utf8.count
-    let lines = text.isEmpty ? 0 : text.split(separator: "\n", omittingEmptySubsequences: false).count
-      - (text.hasSuffix("\n") ? 1 : 0)
+    let lines =
+      text.isEmpty
+      ? 0
+      : text.split(separator: "\n", omittingEmptySubsequences: false).count
+        - (text.hasSuffix("\n") ? 1 : 0)
     let words = text.split { $0.isWhitespace }.count
     let distinct = Set(text).count
     session.report("characters", characters)
@@ -75,20 +81,25 @@ public struct TextDirective: Directive {
 
     let language = session.language
     var outputs: [Output] = [
-      .keyValues(KeyValues(title: Phrase.textTitle.text(language, []), entries: [
-        KeyValue(Phrase.characters.text(language, []), String(characters)),
-        KeyValue(Phrase.bytes.text(language, []), String(bytes)),
-        KeyValue(Phrase.lines.text(language, []), String(lines)),
-        KeyValue(Phrase.words.text(language, []), String(words)),
-        KeyValue(Phrase.distinctCharacters.text(language, []), String(distinct)),
-      ]))
+      .keyValues(
+        KeyValues(
+          title: Phrase.textTitle.text(language, []),
+          entries: [
+            KeyValue(Phrase.characters.text(language, []), String(characters)),
+            KeyValue(Phrase.bytes.text(language, []), String(bytes)),
+            KeyValue(Phrase.lines.text(language, []), String(lines)),
+            KeyValue(Phrase.words.text(language, []), String(words)),
+            KeyValue(Phrase.distinctCharacters.text(language, []), String(distinct)),
+          ]))
     ]
     if preview > 0 {
       let shown = String(text.prefix(preview))
       outputs.append(.code(CodeListing(text: shown + (characters > preview ? "…" : ""))))
     }
-    outputs.append(.explanation(Phrase.textExplanation.richText(
-      language, [TextSpan(String(characters)), TextSpan(String(bytes))])))
+    outputs.append(
+      .explanation(
+        Phrase.textExplanation.richText(
+          language, [TextSpan(String(characters)), TextSpan(String(bytes))])))
     return outputs
   }
 }

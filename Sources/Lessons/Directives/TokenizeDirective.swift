@@ -57,7 +57,9 @@ public struct TokenizeDirective: Directive {
     trainingView = invocation.int("training-view") ?? (trains ? 10 : 0)
     let minimum = 256 + BPETokenizer.defaultSpecialTokens.count
     if let vocabularySize, vocabularySize < minimum {
-      throw ValidationProblem(option: "vocab-size", "a byte-level tokenizer needs at least \(minimum) tokens (256 bytes and \(minimum - 256) special tokens)")
+      throw ValidationProblem(
+        option: "vocab-size",
+        "a byte-level tokenizer needs at least \(minimum) tokens (256 bytes and \(minimum - 256) special tokens)")
     }
   }
 
@@ -87,9 +89,11 @@ public struct TokenizeDirective: Directive {
     session.report("roundtrip", roundtrip ? 1 : 0)
     session.report("vocab", tokenizer.vocabularySize)
 
-    outputs.append(.tokenStrip(TokenStrip(
-      title: session.text(.tokenizeTokensTitle),
-      pieces: zip(labels, explanation.ids).map { TokenPiece(text: $0, id: $1) })))
+    outputs.append(
+      .tokenStrip(
+        TokenStrip(
+          title: session.text(.tokenizeTokensTitle),
+          pieces: zip(labels, explanation.ids).map { TokenPiece(text: $0, id: $1) })))
     outputs.append(.table(preTokenTable(explanation, tokenizer, session)))
     if mergeCount > 0, mergeLimit > 0 { outputs.append(.table(mergeTable(explanation, tokenizer, session))) }
     outputs.append(.explanation(summary(text, explanation, labels: labels, merges: mergeCount, session)))
@@ -123,23 +127,35 @@ public struct TokenizeDirective: Directive {
     let shown = result.merges.prefix(trainingView)
     var outputs: [Output] = []
     if !shown.isEmpty {
-      outputs.append(.table(Table(
-        title: session.text(.tokenizeLearnedTitle, String(shown.count), String(result.merges.count)),
-        headers: ["#", session.text(.tokenizeLeft), session.text(.tokenizeRight), session.text(.tokenizeNewToken),
-                  "id", session.text(.tokenizePairCount)],
-        rows: shown.map { [String($0.rank + 1), piece($0.left), piece($0.right), piece($0.merged), String($0.merged),
-                           String($0.count)] },
-        alignments: [.right, .left, .left, .left, .right, .right],
-        barValues: shown.map { Double($0.count) })))
+      outputs.append(
+        .table(
+          Table(
+            title: session.text(.tokenizeLearnedTitle, String(shown.count), String(result.merges.count)),
+            headers: [
+              "#", session.text(.tokenizeLeft), session.text(.tokenizeRight), session.text(.tokenizeNewToken),
+              "id", session.text(.tokenizePairCount),
+            ],
+            rows: shown.map {
+              [
+                String($0.rank + 1), piece($0.left), piece($0.right), piece($0.merged), String($0.merged),
+                String($0.count),
+              ]
+            },
+            alignments: [.right, .left, .left, .left, .right, .right],
+            barValues: shown.map { Double($0.count) })))
     }
     if let first = result.merges.first {
-      outputs.append(.explanation(session.richText(.tokenizeTrainingExplanation, [
-        TextSpan(corpus), TextSpan(ValueFormat.grouped(corpusBytes)), TextSpan(ValueFormat.grouped(result.preTokenCount)),
-        TextSpan(ValueFormat.grouped(result.distinctPreTokenCount)), TextSpan(String(result.merges.count)),
-        TextSpan(piece(first.left), style: .code), TextSpan(piece(first.right), style: .code),
-        TextSpan(piece(first.merged), style: .code), TextSpan(String(first.count)),
-        TextSpan(String(tokenizer.vocabularySize)),
-      ])))
+      outputs.append(
+        .explanation(
+          session.richText(
+            .tokenizeTrainingExplanation,
+            [
+              TextSpan(corpus), TextSpan(ValueFormat.grouped(corpusBytes)), TextSpan(ValueFormat.grouped(result.preTokenCount)),
+              TextSpan(ValueFormat.grouped(result.distinctPreTokenCount)), TextSpan(String(result.merges.count)),
+              TextSpan(piece(first.left), style: .code), TextSpan(piece(first.right), style: .code),
+              TextSpan(piece(first.merged), style: .code), TextSpan(String(first.count)),
+              TextSpan(String(tokenizer.vocabularySize)),
+            ])))
     } else {
       outputs.append(.explanation(session.richText(.tokenizeNothingLearned, [TextSpan(corpus)])))
     }
@@ -150,16 +166,20 @@ public struct TokenizeDirective: Directive {
 
   private func preTokenTable(_ explanation: EncodingExplanation, _ tokenizer: BPETokenizer, _ session: Session) -> Table {
     let rows = explanation.preTokens.map { pre -> [String] in
-      [tokenLabel(pre.bytes),
-       pre.bytes.map { String($0, radix: 16, uppercase: true).leftPadded(2) }.joined(separator: " "),
-       String(pre.merges.count),
-       pre.ids.map { tokenLabel(tokenizer.bytes(of: $0) ?? []) }.joined(separator: " · "),
-       pre.ids.map(String.init).joined(separator: " ")]
+      [
+        tokenLabel(pre.bytes),
+        pre.bytes.map { String($0, radix: 16, uppercase: true).leftPadded(2) }.joined(separator: " "),
+        String(pre.merges.count),
+        pre.ids.map { tokenLabel(tokenizer.bytes(of: $0) ?? []) }.joined(separator: " · "),
+        pre.ids.map(String.init).joined(separator: " "),
+      ]
     }
     return Table(
       title: session.text(.tokenizePreTokensTitle),
-      headers: [session.text(.tokenizePreToken), "bytes (UTF-8)", session.text(.tokenizeMerges),
-                session.text(.tokenizePieces), "ids"],
+      headers: [
+        session.text(.tokenizePreToken), "bytes (UTF-8)", session.text(.tokenizeMerges),
+        session.text(.tokenizePieces), "ids",
+      ],
       rows: rows, alignments: [.left, .left, .right, .left, .left])
   }
 
@@ -171,27 +191,35 @@ public struct TokenizeDirective: Directive {
       for step in pre.merges {
         total += 1
         guard rows.count < mergeLimit else { continue }
-        rows.append([String(total), tokenLabel(pre.bytes), piece(step.left) + " + " + piece(step.right),
-                     piece(step.merged), String(step.merged), String(step.rank + 1)])
+        rows.append([
+          String(total), tokenLabel(pre.bytes), piece(step.left) + " + " + piece(step.right),
+          piece(step.merged), String(step.merged), String(step.rank + 1),
+        ])
       }
     }
     if total > rows.count { rows.append(["…", session.text(.tokenizeMoreMerges, String(total - rows.count)), "", "", "", ""]) }
     return Table(
       title: session.text(.tokenizeMergesTitle),
-      headers: ["#", session.text(.tokenizePreToken), session.text(.tokenizePair), session.text(.tokenizeNewToken),
-                "id", session.text(.tokenizeRank)],
+      headers: [
+        "#", session.text(.tokenizePreToken), session.text(.tokenizePair), session.text(.tokenizeNewToken),
+        "id", session.text(.tokenizeRank),
+      ],
       rows: rows, alignments: [.right, .left, .left, .left, .right, .right])
   }
 
-  private func summary(_ text: String, _ explanation: EncodingExplanation, labels: [String], merges: Int,
-                       _ session: Session) -> RichText {
+  private func summary(
+    _ text: String, _ explanation: EncodingExplanation, labels: [String], merges: Int,
+    _ session: Session
+  ) -> RichText {
     let perToken = Double(text.count) / Double(max(explanation.ids.count, 1))
     let longest = labels.indices.max { labels[$0].count < labels[$1].count }
-    return session.richText(.tokenizeExplanation, [
-      TextSpan(String(text.count)), TextSpan(String(text.utf8.count)), TextSpan(String(explanation.preTokens.count)),
-      TextSpan(String(merges)), TextSpan(String(explanation.ids.count)),
-      TextSpan(ValueFormat.fixed(2).string(for: perToken)),
-      TextSpan(longest.map { labels[$0] } ?? "", style: .code),
-    ])
+    return session.richText(
+      .tokenizeExplanation,
+      [
+        TextSpan(String(text.count)), TextSpan(String(text.utf8.count)), TextSpan(String(explanation.preTokens.count)),
+        TextSpan(String(merges)), TextSpan(String(explanation.ids.count)),
+        TextSpan(ValueFormat.fixed(2).string(for: perToken)),
+        TextSpan(longest.map { labels[$0] } ?? "", style: .code),
+      ])
   }
 }

@@ -23,19 +23,20 @@ import MiniGPT
 public struct TrainDirective: Directive {
   public static let name = "train"
   public static let summary = "Train the model for N steps: loss curve, validation loss, perplexity (cached)."
-  public static let options: [OptionSpec] = TrainingText.options + [
-    .int("steps", default: 100, in: 1...1_000_000, help: "optimizer steps"),
-    .int("batch", default: 8, in: 1...1024, help: "sequences per batch (B)"),
-    .int("seq", default: 32, in: 1...4096, help: "tokens per sequence (T)"),
-    .float("lr", default: 1e-3, in: 0...10, help: "peak learning rate"),
-    .int("warmup", in: 0...1_000_000, help: "warmup steps (default: steps / 20)"),
-    .float("weight-decay", default: 0.1, in: 0...10, help: "AdamW's weight decay"),
-    .int("eval-every", in: 1...1_000_000, help: "steps between validation checks (default: steps / 10)"),
-    .int("eval-batches", default: 8, in: 1...1000, help: "batches per validation check"),
-    .float("validation", default: 0.1, in: 0.01...0.9, help: "fraction of the tokens held out for validation"),
-    .int("seed", in: 0...Int.max, help: "seed of the batch order (default: the lesson's seed)"),
-    .bool("cache", default: true, help: "reuse and keep the result under the cache folder"),
-  ]
+  public static let options: [OptionSpec] =
+    TrainingText.options + [
+      .int("steps", default: 100, in: 1...1_000_000, help: "optimizer steps"),
+      .int("batch", default: 8, in: 1...1024, help: "sequences per batch (B)"),
+      .int("seq", default: 32, in: 1...4096, help: "tokens per sequence (T)"),
+      .float("lr", default: 1e-3, in: 0...10, help: "peak learning rate"),
+      .int("warmup", in: 0...1_000_000, help: "warmup steps (default: steps / 20)"),
+      .float("weight-decay", default: 0.1, in: 0...10, help: "AdamW's weight decay"),
+      .int("eval-every", in: 1...1_000_000, help: "steps between validation checks (default: steps / 10)"),
+      .int("eval-batches", default: 8, in: 1...1000, help: "batches per validation check"),
+      .float("validation", default: 0.1, in: 0.01...0.9, help: "fraction of the tokens held out for validation"),
+      .int("seed", in: 0...Int.max, help: "seed of the batch order (default: the lesson's seed)"),
+      .bool("cache", default: true, help: "reuse and keep the result under the cache folder"),
+    ]
   public static let results = [
     ResultSpec("steps"), ResultSpec("first_loss", "training loss of the first batch"),
     ResultSpec("train_loss", "loss on training text at the end"),
@@ -87,8 +88,9 @@ public struct TrainDirective: Directive {
 
     var hash = TrainingCache.modelState(model)
     ids.withUnsafeBytes { hash.update($0) }
-    hash.update("\ntrain B=\(batch) T=\(T) steps=\(steps) lr=\(learningRate) warmup=\(settings.schedule.warmupSteps) "
-                 + "wd=\(weightDecay) every=\(every) evalBatches=\(evalBatches) validation=\(validation) seed=\(settings.seed)")
+    hash.update(
+      "\ntrain B=\(batch) T=\(T) steps=\(steps) lr=\(learningRate) warmup=\(settings.schedule.warmupSteps) "
+        + "wd=\(weightDecay) every=\(every) evalBatches=\(evalBatches) validation=\(validation) seed=\(settings.seed)")
     let key = hash.finalizeHex()
     let url = TrainingCache.url(in: session.cacheDirectory, prefix: "train", key: key)
 
@@ -105,14 +107,16 @@ public struct TrainDirective: Directive {
       session.measure(session.text(.cacheLabel), session.text(.cacheReused, url.lastPathComponent))
     } else {
       curve = try Self.train(model, data: data, settings: settings, evaluateEvery: every)
-      session.measure(session.text(.trainingSpeed),
-                      ValueFormat.fixed(0).string(for: Double(steps * batch * T) / max((clock.now - start).seconds, 1e-9)) + " tokens/s")
+      session.measure(
+        session.text(.trainingSpeed),
+        ValueFormat.fixed(0).string(for: Double(steps * batch * T) / max((clock.now - start).seconds, 1e-9)) + " tokens/s")
       if useCache {
         let encoded = String(decoding: try JSONEncoder().encode(curve), as: UTF8.self)
         let checkpoint = model.checkpoint(trainingState: [TrainingCurve.field: encoded])
         let saved = TrainingCache.save(checkpoint, key: key, to: url)
-        session.measure(session.text(.cacheLabel),
-                        session.text(saved ? .cacheWritten : .cacheNotWritten, url.lastPathComponent))
+        session.measure(
+          session.text(.cacheLabel),
+          session.text(saved ? .cacheWritten : .cacheNotWritten, url.lastPathComponent))
       }
     }
 
@@ -134,7 +138,9 @@ public struct TrainDirective: Directive {
 
   /// The training loop: a validation check before the first step, every `evaluateEvery` steps
   /// and after the last. Batches come from the settings' seed, so a run is reproducible.
-  static func train(_ model: GPT, data: TokenDataset, settings: TrainingSettings, evaluateEvery: Int) throws
+  static func train(
+    _ model: GPT, data: TokenDataset, settings: TrainingSettings, evaluateEvery: Int
+  ) throws
     -> TrainingCurve
   {
     let trainer = try Trainer(model: model, data: data, settings: settings)
@@ -142,15 +148,17 @@ public struct TrainDirective: Directive {
     let B = settings.batchSize, T = settings.sequenceLength
     var curve = TrainingCurve()
     func evaluate(_ step: Int) throws {
-      curve.evaluations.append(TrainingCurve.Evaluation(
-        step: step, train: try trainer.evaluate(.train) ?? .nan, validation: try trainer.evaluate(.validation) ?? .nan))
+      curve.evaluations.append(
+        TrainingCurve.Evaluation(
+          step: step, train: try trainer.evaluate(.train) ?? .nan, validation: try trainer.evaluate(.validation) ?? .nan))
     }
     try evaluate(0)
     for i in 0..<settings.steps {
       let batch = data.randomBatch(.train, B: B, T: T, rng: &rng)
       let lr = settings.schedule.learningRate(at: i)
-      let (loss, _) = try model.trainStep(tokens: batch.inputs, targets: batch.targets, B: B, T: T,
-                                          learningRate: lr, settings: settings.adamW)
+      let (loss, _) = try model.trainStep(
+        tokens: batch.inputs, targets: batch.targets, B: B, T: T,
+        learningRate: lr, settings: settings.adamW)
       curve.losses.append(loss)
       curve.learningRates.append(lr)
       if (i + 1) % evaluateEvery == 0 || i + 1 == settings.steps { try evaluate(i + 1) }

@@ -20,16 +20,17 @@ import MiniGPT
 public struct TrainStepDirective: Directive {
   public static let name = "train-step"
   public static let summary = "One AdamW step on a batch: loss, gradients, moments, updates, loss after."
-  public static let options: [OptionSpec] = TrainingText.options + [
-    .int("batch", default: 4, in: 1...256, help: "sequences in the batch (B)"),
-    .int("seq", default: 32, in: 1...4096, help: "tokens per sequence (T)"),
-    .float("lr", default: 1e-3, in: 0...10, help: "learning rate"),
-    .float("weight-decay", default: 0.1, in: 0...10, help: "AdamW's decoupled weight decay (2-D weights only)"),
-    .float("clip", default: 1, in: 0...1e6, help: "clip the global gradient norm to this (0: no clipping)"),
-    .string("param", default: "h.0.attn.c_attn.weight", help: "the tensor whose AdamW state is shown"),
-    .int("elements", default: 5, in: 1...32, help: "elements of that tensor to show"),
-    .string("filter", help: "show only tensors whose name contains this text"),
-  ]
+  public static let options: [OptionSpec] =
+    TrainingText.options + [
+      .int("batch", default: 4, in: 1...256, help: "sequences in the batch (B)"),
+      .int("seq", default: 32, in: 1...4096, help: "tokens per sequence (T)"),
+      .float("lr", default: 1e-3, in: 0...10, help: "learning rate"),
+      .float("weight-decay", default: 0.1, in: 0...10, help: "AdamW's decoupled weight decay (2-D weights only)"),
+      .float("clip", default: 1, in: 0...1e6, help: "clip the global gradient norm to this (0: no clipping)"),
+      .string("param", default: "h.0.attn.c_attn.weight", help: "the tensor whose AdamW state is shown"),
+      .int("elements", default: 5, in: 1...32, help: "elements of that tensor to show"),
+      .string("filter", help: "show only tensors whose name contains this text"),
+    ]
   public static let results = [
     ResultSpec("loss_before"), ResultSpec("loss_after"), ResultSpec("loss_change", "loss after − loss before"),
     ResultSpec("gradient_norm", "global L2 norm before clipping"), ResultSpec("clip_scale"),
@@ -64,8 +65,9 @@ public struct TrainStepDirective: Directive {
       throw LessonError.directiveFailed("the model has no tensor '\(parameterName)' for ':param:' (\(Self.nameHint(model)))")
     }
     let ids = try text.tokens(session, model: model, directive: Self.name)
-    let batch = try TrainingBatch(ids: ids, B: self.batch, T: seq, config: model.config,
-                                  random: &session.random)
+    let batch = try TrainingBatch(
+      ids: ids, B: self.batch, T: seq, config: model.config,
+      random: &session.random)
     session.lastBatch = batch.rows
     let settings = AdamWSettings(weightDecay: weightDecay, gradientClip: clip > 0 ? clip : nil)
 
@@ -103,12 +105,14 @@ public struct TrainStepDirective: Directive {
     session.report("first_update_error", step.largestRecomputationError(elements))
 
     let tokenizer = try session.tokenizer()
-    let view = TrainStepView(language: session.language, model: model, batch: batch,
-                             pieces: { visiblePieces($0, tokenizer) })
+    let view = TrainStepView(
+      language: session.language, model: model, batch: batch,
+      pieces: { visiblePieces($0, tokenizer) })
     var outputs = view.batchOutputs(lossBefore: lossBefore, settings: settings, learningRate: learningRate)
-    outputs += view.gradientOutputs(tensors.filter { filter == nil || $0.entry.name.contains(filter!) }, of: tensors,
-                                    globalNorm: report.gradientNorm, clip: settings.gradientClip,
-                                    scale: report.clipScale)
+    outputs += view.gradientOutputs(
+      tensors.filter { filter == nil || $0.entry.name.contains(filter!) }, of: tensors,
+      globalNorm: report.gradientNorm, clip: settings.gradientClip,
+      scale: report.clipScale)
     outputs += view.adamOutputs(step, elements: elements, chosen: chosen)
     outputs += view.resultOutputs(lossBefore: lossBefore, lossAfter: lossAfter)
     return outputs
@@ -158,9 +162,11 @@ struct StepNumbers {
   let previousM: [Float]?, previousV: [Float]?
   let m: [Float], v: [Float]
 
-  init(settings: AdamWSettings, learningRate: Float, t: Int, clipScale: Float, entry: ParameterLayout.Entry,
-       before: [Float], after: [Float], gradients: [Float], previousM: [Float]?, previousV: [Float]?,
-       m: [Float], v: [Float]) {
+  init(
+    settings: AdamWSettings, learningRate: Float, t: Int, clipScale: Float, entry: ParameterLayout.Entry,
+    before: [Float], after: [Float], gradients: [Float], previousM: [Float]?, previousV: [Float]?,
+    m: [Float], v: [Float]
+  ) {
     beta1 = Double(settings.beta1)
     beta2 = Double(settings.beta2)
     eps = Double(settings.eps)
@@ -196,9 +202,10 @@ struct StepNumbers {
     let mNew = beta1 * m0 + (1 - beta1) * g
     let vNew = beta2 * v0 + (1 - beta2) * g * g
     let mHat = mNew / correction1, vHat = vNew / correction2
-    return Element(theta: theta, gradient: g, m: mNew, v: vNew, mHat: mHat, vHat: vHat,
-                   adamStep: learningRate * mHat / (vHat.squareRoot() + eps),
-                   decayStep: learningRate * weightDecay * theta)
+    return Element(
+      theta: theta, gradient: g, m: mNew, v: vNew, mHat: mHat, vHat: vHat,
+      adamStep: learningRate * mHat / (vHat.squareRoot() + eps),
+      decayStep: learningRate * weightDecay * theta)
   }
 
   /// The engine's new value of element `i`.

@@ -4,6 +4,7 @@
 // Reference: POSIX rename(2) atomicity; the "write, fsync, rename, fsync dir" pattern (LWN 351422).
 
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

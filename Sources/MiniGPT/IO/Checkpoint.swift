@@ -21,8 +21,10 @@ public struct Checkpoint: Sendable {
   /// Whatever training needs to resume (RNG state, data position, tokenizer path, …).
   public var trainingState: [String: String]
 
-  public init(config: GPTConfiguration, parameters: [Float], optimizer: OptimizerState? = nil,
-              trainingState: [String: String] = [:]) {
+  public init(
+    config: GPTConfiguration, parameters: [Float], optimizer: OptimizerState? = nil,
+    trainingState: [String: String] = [:]
+  ) {
     let n = ParameterLayout(config).totalCount
     precondition(parameters.count == n, "\(parameters.count) parameters for a layout of \(n)")
     precondition(optimizer.map { $0.m.count == n && $0.v.count == n } ?? true, "optimizer state does not match the layout")
@@ -75,7 +77,8 @@ public struct Checkpoint: Sendable {
     func append(_ name: String, _ entry: ParameterLayout.Entry, from buffer: [Float]) {
       let slice = buffer[entry.offset..<(entry.offset + entry.count)]
       if ParameterLayout.isConv1DWeight(entry.name) {
-        writer.append(name, shape: Self.fileShape(entry), floats: Self.transposed(slice, rows: entry.shape[0], columns: entry.shape[1]))
+        writer.append(
+          name, shape: Self.fileShape(entry), floats: Self.transposed(slice, rows: entry.shape[0], columns: entry.shape[1]))
       } else {
         writer.append(name, shape: entry.shape, floats: slice)
       }
@@ -100,8 +103,10 @@ public struct Checkpoint: Sendable {
 
   /// `destination[c * rows + r] = source[r * columns + c]`, in 32 × 32 tiles so that both sides
   /// stay in cache (a plain double loop strides through memory on one side: ~5× slower for 768 × 3072).
-  static func transpose(_ source: UnsafeBufferPointer<Float>, rows: Int, columns: Int,
-                        into destination: UnsafeMutableBufferPointer<Float>) {
+  static func transpose(
+    _ source: UnsafeBufferPointer<Float>, rows: Int, columns: Int,
+    into destination: UnsafeMutableBufferPointer<Float>
+  ) {
     precondition(source.count == rows * columns && destination.count == rows * columns)
     let tile = 32
     for r0 in stride(from: 0, to: rows, by: tile) {
@@ -125,9 +130,11 @@ public struct Checkpoint: Sendable {
       modelURL = url.appendingPathComponent("model.safetensors")
       guard FileManager.default.fileExists(atPath: modelURL.path) else {
         let sharded = FileManager.default.fileExists(atPath: url.appendingPathComponent("model.safetensors.index.json").path)
-        throw EngineError.badFile(path: url.path, problem: sharded
-          ? "sharded checkpoints (model.safetensors.index.json) are not supported"
-          : "this folder has no model.safetensors; a Hugging Face model folder needs model.safetensors and config.json")
+        throw EngineError.badFile(
+          path: url.path,
+          problem: sharded
+            ? "sharded checkpoints (model.safetensors.index.json) are not supported"
+            : "this folder has no model.safetensors; a Hugging Face model folder needs model.safetensors and config.json")
       }
     }
     let file = try SafeTensorsFile(contentsOf: modelURL)
@@ -135,7 +142,8 @@ public struct Checkpoint: Sendable {
     let ours = file.metadata[formatKey] != nil
     if ours {
       guard file.metadata[formatKey] == formatVersion else {
-        throw EngineError.badFile(path: file.path, problem: "written as \"\(file.metadata[formatKey]!)\"; this build reads \"\(formatVersion)\"")
+        throw EngineError.badFile(
+          path: file.path, problem: "written as \"\(file.metadata[formatKey]!)\"; this build reads \"\(formatVersion)\"")
       }
       guard let json = file.metadata[configKey] else {
         throw EngineError.badFile(path: file.path, problem: "__metadata__ lacks \"\(configKey)\"")
@@ -144,7 +152,8 @@ public struct Checkpoint: Sendable {
     } else {
       let configURL = modelURL.deletingLastPathComponent().appendingPathComponent("config.json")
       guard FileManager.default.fileExists(atPath: configURL.path) else {
-        throw EngineError.badFile(path: file.path, problem: "no configuration: the file has no minigpt metadata and there is no config.json beside it")
+        throw EngineError.badFile(
+          path: file.path, problem: "no configuration: the file has no minigpt metadata and there is no config.json beside it")
       }
       config = try GPTConfiguration(huggingFaceConfigAt: configURL)
     }

@@ -33,7 +33,9 @@ struct CheckpointReader {
     }
     guard unexpected.isEmpty else {
       let shown = unexpected.prefix(3).map { "\"\($0)\"" }.joined(separator: ", ")
-      throw bad("unexpected tensor\(unexpected.count > 1 ? "s" : "") \(shown)\(unexpected.count > 3 ? " and \(unexpected.count - 3) more" : "") for a GPT-2 with n_layer=\(config.layerCount)")
+      throw bad(
+        "unexpected tensor\(unexpected.count > 1 ? "s" : "") \(shown)\(unexpected.count > 3 ? " and \(unexpected.count - 3) more" : "") for a GPT-2 with n_layer=\(config.layerCount)"
+      )
     }
 
     // Check everything first: a hostile config must not make us allocate.
@@ -58,8 +60,9 @@ struct CheckpointReader {
     }
     var optimizer: Checkpoint.OptimizerState?
     if let step {
-      optimizer = .init(m: try gather(layout, prefix: Checkpoint.momentPrefixes.m, from: found),
-                        v: try gather(layout, prefix: Checkpoint.momentPrefixes.v, from: found), step: step)
+      optimizer = .init(
+        m: try gather(layout, prefix: Checkpoint.momentPrefixes.m, from: found),
+        v: try gather(layout, prefix: Checkpoint.momentPrefixes.v, from: found), step: step)
     }
     var state: [String: String] = [:]
     for (key, value) in file.metadata where key.hasPrefix(Checkpoint.trainingPrefix) {
@@ -93,7 +96,9 @@ struct CheckpointReader {
       throw bad("missing tensor \"\(name)\" (needed by a GPT-2 with n_layer=\(config.layerCount))")
     }
     guard t.shape == expected else {
-      throw bad("tensor \"\(name)\" has shape \(t.shape) but the configuration (vocab_size=\(config.vocabSize), n_positions=\(config.contextLength), n_embd=\(config.embeddingSize)) needs \(expected)")
+      throw bad(
+        "tensor \"\(name)\" has shape \(t.shape) but the configuration (vocab_size=\(config.vocabSize), n_positions=\(config.contextLength), n_embd=\(config.embeddingSize)) needs \(expected)"
+      )
     }
     try requireFloat(t, name: name)
     return t

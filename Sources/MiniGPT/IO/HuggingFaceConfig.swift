@@ -51,8 +51,9 @@ extension GPTConfiguration {
       }
       return n
     }
-    self.init(vocabSize: try integer("vocab_size"), contextLength: try integer("n_positions", fallback: "n_ctx"),
-              embeddingSize: try integer("n_embd"), layerCount: try integer("n_layer"), headCount: try integer("n_head"))
+    self.init(
+      vocabSize: try integer("vocab_size"), contextLength: try integer("n_positions", fallback: "n_ctx"),
+      embeddingSize: try integer("n_embd"), layerCount: try integer("n_layer"), headCount: try integer("n_head"))
     do {
       try validate()
     } catch let EngineError.invalidConfiguration(why) {
@@ -76,8 +77,10 @@ extension GPTConfiguration {
         throw bad("\"n_inner\" is \(value.kind); this engine's MLP is 4 × n_embd = \(4 * embeddingSize)")
       }
     }
-    let required: [(String, Bool)] = [("tie_word_embeddings", true), ("scale_attn_weights", true),
-                                      ("scale_attn_by_inverse_layer_idx", false), ("add_cross_attention", false)]
+    let required: [(String, Bool)] = [
+      ("tie_word_embeddings", true), ("scale_attn_weights", true),
+      ("scale_attn_by_inverse_layer_idx", false), ("add_cross_attention", false),
+    ]
     for (key, expected) in required {
       if let value = root[key], value != .bool(expected) {
         throw bad("\"\(key)\" is \(value.kind); only \(expected) is supported")
@@ -90,26 +93,26 @@ extension GPTConfiguration {
     // GPT-2's <|endoftext|> is 50256; a smaller vocabulary has no known end token.
     let endOfText = vocabSize > 50256 ? "50256" : "null"
     return """
-    {
-      "activation_function": "gelu_new",
-      "architectures": ["GPT2LMHeadModel"],
-      "attn_pdrop": 0.0,
-      "bos_token_id": \(endOfText),
-      "embd_pdrop": 0.0,
-      "eos_token_id": \(endOfText),
-      "layer_norm_epsilon": 1e-05,
-      "model_type": "gpt2",
-      "n_ctx": \(contextLength),
-      "n_embd": \(embeddingSize),
-      "n_head": \(headCount),
-      "n_inner": null,
-      "n_layer": \(layerCount),
-      "n_positions": \(contextLength),
-      "resid_pdrop": 0.0,
-      "tie_word_embeddings": true,
-      "vocab_size": \(vocabSize)
-    }
+      {
+        "activation_function": "gelu_new",
+        "architectures": ["GPT2LMHeadModel"],
+        "attn_pdrop": 0.0,
+        "bos_token_id": \(endOfText),
+        "embd_pdrop": 0.0,
+        "eos_token_id": \(endOfText),
+        "layer_norm_epsilon": 1e-05,
+        "model_type": "gpt2",
+        "n_ctx": \(contextLength),
+        "n_embd": \(embeddingSize),
+        "n_head": \(headCount),
+        "n_inner": null,
+        "n_layer": \(layerCount),
+        "n_positions": \(contextLength),
+        "resid_pdrop": 0.0,
+        "tie_word_embeddings": true,
+        "vocab_size": \(vocabSize)
+      }
 
-    """
+      """
   }
 }

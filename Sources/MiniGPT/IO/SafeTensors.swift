@@ -4,6 +4,7 @@
 // Layout: u64 little-endian N | N bytes of UTF-8 JSON header | byte buffer (offsets relative to it).
 
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -123,16 +124,27 @@ public final class SafeTensorsFile: @unchecked Sendable {
       // Same bytes on a little-endian host: one copy straight out of the mapping.
       if n > 0 { UnsafeMutableRawPointer(destination.baseAddress!).copyMemory(from: src.baseAddress!, byteCount: 4 * n) }
       #else
-      for i in 0..<n { destination[i] = Float(bitPattern: UInt32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
+      for i in 0..<n {
+        destination[i] = Float(bitPattern: UInt32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+      }
       #endif
     case .f16:
-      for i in 0..<n { destination[i] = Self.float(fromHalf: UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
+      for i in 0..<n {
+        destination[i] = Self.float(fromHalf: UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+      }
     case .bf16:
-      for i in 0..<n { destination[i] = Self.float(fromBFloat16: UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
+      for i in 0..<n {
+        destination[i] = Self.float(fromBFloat16: UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+      }
     case .f64:
-      for i in 0..<n { destination[i] = Float(Double(bitPattern: UInt64(littleEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))) }
+      for i in 0..<n {
+        destination[i] = Float(
+          Double(bitPattern: UInt64(littleEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
+      }
     default:
-      throw EngineError.badFile(path: path, problem: "tensor \"\(name)\" has dtype \(t.dtype.rawValue); only F32, F16, BF16 and F64 convert to floating point")
+      throw EngineError.badFile(
+        path: path,
+        problem: "tensor \"\(name)\" has dtype \(t.dtype.rawValue); only F32, F16, BF16 and F64 convert to floating point")
     }
   }
 
@@ -154,7 +166,9 @@ public final class SafeTensorsFile: @unchecked Sendable {
       out.reserveCapacity(n)
       for i in 0..<n {
         let v = UInt64(littleEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))
-        guard let x = Int(exactly: v) else { throw EngineError.badFile(path: path, problem: "tensor \"\(name)\" holds \(v), too large for Int") }
+        guard let x = Int(exactly: v) else {
+          throw EngineError.badFile(path: path, problem: "tensor \"\(name)\" holds \(v), too large for Int")
+        }
         out.append(x)
       }
       return out

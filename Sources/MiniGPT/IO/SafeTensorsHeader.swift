@@ -21,11 +21,14 @@ enum SafeTensorsHeader {
     let declared = UInt64(littleEndian: mapping.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
     guard declared > 0 else { throw bad("header length is 0; a SafeTensors header is at least \"{}\"") }
     guard declared <= UInt64(SafeTensorsFile.maxHeaderLength) else {
-      throw bad("header length \(declared) bytes is absurd (the limit is \(SafeTensorsFile.maxHeaderLength)); not a SafeTensors file?")
+      throw bad(
+        "header length \(declared) bytes is absurd (the limit is \(SafeTensorsFile.maxHeaderLength)); not a SafeTensors file?")
     }
     let headerLength = Int(declared)
     guard headerLength <= size - 8 else {
-      throw bad("header length \(headerLength) runs past the end of the file (\(size) bytes): the file is truncated or not a SafeTensors file")
+      throw bad(
+        "header length \(headerLength) runs past the end of the file (\(size) bytes): the file is truncated or not a SafeTensors file"
+      )
     }
     let header = UnsafeRawBufferPointer(rebasing: mapping[8..<(8 + headerLength)])
     let bufferLength = size - 8 - headerLength
@@ -72,10 +75,14 @@ enum SafeTensorsHeader {
         throw bad("tensor \"\(t.name)\" has reversed data_offsets [\(t.begin), \(t.end)]")
       }
       guard t.end <= bufferLength else {
-        throw bad("tensor \"\(t.name)\" has data_offsets [\(t.begin), \(t.end)] past the end of the data (\(bufferLength) bytes): the file is truncated or corrupt")
+        throw bad(
+          "tensor \"\(t.name)\" has data_offsets [\(t.begin), \(t.end)] past the end of the data (\(bufferLength) bytes): the file is truncated or corrupt"
+        )
       }
       guard t.end - t.begin == bytes else {
-        throw bad("tensor \"\(t.name)\" is \(t.dtype.rawValue) with shape \(t.shape), which needs \(bytes) bytes, but data_offsets [\(t.begin), \(t.end)] hold \(t.end - t.begin)")
+        throw bad(
+          "tensor \"\(t.name)\" is \(t.dtype.rawValue) with shape \(t.shape), which needs \(bytes) bytes, but data_offsets [\(t.begin), \(t.end)] hold \(t.end - t.begin)"
+        )
       }
       tensors.append(SafeTensorInfo(name: t.name, dtype: t.dtype, shape: t.shape, byteRange: t.begin..<t.end))
     }
@@ -86,7 +93,9 @@ enum SafeTensorsHeader {
     var previous: SafeTensorInfo?
     for t in tensors {
       if t.byteRange.lowerBound < covered, let p = previous {
-        throw bad("tensors \"\(p.name)\" [\(p.byteRange.lowerBound), \(p.byteRange.upperBound)] and \"\(t.name)\" [\(t.byteRange.lowerBound), \(t.byteRange.upperBound)] overlap")
+        throw bad(
+          "tensors \"\(p.name)\" [\(p.byteRange.lowerBound), \(p.byteRange.upperBound)] and \"\(t.name)\" [\(t.byteRange.lowerBound), \(t.byteRange.upperBound)] overlap"
+        )
       }
       if t.byteRange.lowerBound > covered {
         throw bad("data bytes [\(covered), \(t.byteRange.lowerBound)) belong to no tensor (a gap before \"\(t.name)\")")
@@ -95,7 +104,9 @@ enum SafeTensorsHeader {
       previous = t
     }
     guard covered == bufferLength else {
-      throw bad("the last \(bufferLength - covered) bytes of data belong to no tensor (data is \(bufferLength) bytes, tensors cover \(covered))")
+      throw bad(
+        "the last \(bufferLength - covered) bytes of data belong to no tensor (data is \(bufferLength) bytes, tensors cover \(covered))"
+      )
     }
     return Parsed(metadata: metadata, tensors: tensors, dataStart: 8 + headerLength)
   }
@@ -109,7 +120,9 @@ enum SafeTensorsHeader {
     return n
   }
 
-  private static func readTensorEntry(_ reader: inout JSONReader, name: String)
+  private static func readTensorEntry(
+    _ reader: inout JSONReader, name: String
+  )
     throws -> (name: String, dtype: SafeTensorsDType, shape: [Int], begin: Int, end: Int)
   {
     var dtype: SafeTensorsDType?

@@ -38,8 +38,9 @@ public struct SafeTensorsWriter {
 
   /// Adds a Float32 tensor. Names must be unique; the count must match the shape.
   public mutating func append(_ name: String, shape: [Int], floats: ArraySlice<Float>) {
-    precondition(shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == floats.count,
-                 "tensor \(name): \(floats.count) values do not fill shape \(shape)")
+    precondition(
+      shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == floats.count,
+      "tensor \(name): \(floats.count) values do not fill shape \(shape)")
     add(Entry(name: name, shape: shape, payload: .float32(floats)))
   }
 
@@ -49,8 +50,9 @@ public struct SafeTensorsWriter {
 
   /// Adds a tensor of any dtype from its encoded little-endian bytes.
   public mutating func append(_ name: String, dtype: SafeTensorsDType, shape: [Int], bytes: [UInt8]) {
-    precondition(shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) * dtype.byteSize == bytes.count,
-                 "tensor \(name): \(bytes.count) bytes do not fill \(dtype.rawValue) shape \(shape)")
+    precondition(
+      shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) * dtype.byteSize == bytes.count,
+      "tensor \(name): \(bytes.count) bytes do not fill \(dtype.rawValue) shape \(shape)")
     add(Entry(name: name, shape: shape, payload: .raw(dtype, bytes)))
   }
 
@@ -72,7 +74,9 @@ public struct SafeTensorsWriter {
     var offset = 0
     for e in entries {
       let shape = e.shape.map(String.init).joined(separator: ",")
-      fields.append(JSONText.quoted(e.name) + ":{\"dtype\":\"\(e.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + e.byteCount)]}")
+      fields.append(
+        JSONText.quoted(e.name)
+          + ":{\"dtype\":\"\(e.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + e.byteCount)]}")
       offset += e.byteCount
     }
     json += fields.joined(separator: ",") + "}"

@@ -1,3 +1,5 @@
+// swift-format-ignore-file
+// (not reformatted: one call or entry per line with its shape comment aligned, to read as a script)
 // Every intermediate of a forward pass, by name, with its shape and offset in one flat buffer
 // (llm.c's ActivationTensors), sized for a batch of B sequences of T tokens. The lessons read
 // these by name ("h.0.attn.probs"); nothing is recomputed on the side.

@@ -1,3 +1,5 @@
+// swift-format-ignore-file
+// (not reformatted: one call or entry per line with its shape comment aligned, to read as a script)
 // GPT-2 backward pass: the forward script in reverse (llm.c gpt2_backward). Parameter gradients
 // are accumulated into `gradients`, readable by name with `gradient(_:)`.
 // The residual adds pass their gradient unchanged to both branches, so one buffer, `dresidual`,

@@ -1,3 +1,5 @@
+// swift-format-ignore-file
+// (not reformatted: one call or entry per line with its shape comment aligned, to read as a script)
 // Incremental (KV-cache) forward pass for generation, batch 1: the new tokens' rows go through
 // the same layers as in GPT+Forward, attention reads keys and values of all earlier positions
 // from the cache, and the LM head runs on the last row only.

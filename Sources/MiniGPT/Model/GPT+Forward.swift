@@ -1,3 +1,5 @@
+// swift-format-ignore-file
+// (not reformatted: one call or entry per line with its shape comment aligned, to read as a script)
 // GPT-2 forward pass, one backend call per line in model order (llm.c gpt2_forward).
 // Legend: B batch, T time, C channels, NH heads, V vocabulary, N = B·T.
 

@@ -107,7 +107,8 @@ public final class GPT {
   /// Restores optimizer state (from a checkpoint). `m` and `v` are flat in layout order.
   public func restoreOptimizer(m: [Float], v: [Float], step: Int) throws {
     guard m.count == layout.totalCount, v.count == layout.totalCount, step >= 0 else {
-      throw EngineError.invalidConfiguration("optimizer state does not match the model (\(m.count), \(v.count) vs \(layout.totalCount))")
+      throw EngineError.invalidConfiguration(
+        "optimizer state does not match the model (\(m.count), \(v.count) vs \(layout.totalCount))")
     }
     let (mt, vt) = try ensureOptimizerState()
     backend.write(m, to: mt)
@@ -147,7 +148,9 @@ public final class GPT {
     guard T <= config.contextLength else {
       throw EngineError.invalidTokens("sequence length \(T) exceeds the model's context length \(config.contextLength)")
     }
-    guard tokens.count == B * T else { throw EngineError.invalidTokens("expected \(B * T) token ids for \(B)×\(T), got \(tokens.count)") }
+    guard tokens.count == B * T else {
+      throw EngineError.invalidTokens("expected \(B * T) token ids for \(B)×\(T), got \(tokens.count)")
+    }
     if let bad = tokens.first(where: { $0 < 0 || Int($0) >= config.vocabSize }) {
       throw EngineError.invalidTokens("token id \(bad) outside the vocabulary 0..<\(config.vocabSize)")
     }
@@ -183,11 +186,11 @@ struct ActivationStore {
 /// Gradients of activations needed during backward, reused layer by layer (llm.c keeps one per
 /// activation; one set per layer is enough because the backward pass visits layers in turn).
 struct BackwardScratch {
-  let dresidual, dln, datty: Tensor   // (B,T,C) — dresidual is the residual stream's gradient
-  let dqkv: Tensor                    // (B,T,3C)
-  let dpreatt, datt: Tensor           // (B,NH,T,T)
-  let dfch, dfchGelu: Tensor          // (B,T,4C)
-  let dlogits: Tensor                 // (B,T,V); in lean mode the logits' own buffer
+  let dresidual, dln, datty: Tensor  // (B,T,C) — dresidual is the residual stream's gradient
+  let dqkv: Tensor  // (B,T,3C)
+  let dpreatt, datt: Tensor  // (B,NH,T,T)
+  let dfch, dfchGelu: Tensor  // (B,T,4C)
+  let dlogits: Tensor  // (B,T,V); in lean mode the logits' own buffer
 
   init(config: GPTConfiguration, B: Int, T: Int, backend: any Backend, logits: Tensor? = nil) throws {
     let C = config.embeddingSize, NH = config.headCount, V = config.vocabSize

@@ -34,8 +34,10 @@ public struct GPTConfiguration: Codable, Hashable, Sendable {
   /// parameter count that fits in memory. Call before allocating anything.
   public func validate(maxParameters: Int = 2_000_000_000) throws {
     func bad(_ why: String) -> EngineError { .invalidConfiguration(why) }
-    for (name, value) in [("vocab_size", vocabSize), ("n_positions", contextLength), ("n_embd", embeddingSize),
-                          ("n_layer", layerCount), ("n_head", headCount)] {
+    for (name, value) in [
+      ("vocab_size", vocabSize), ("n_positions", contextLength), ("n_embd", embeddingSize),
+      ("n_layer", layerCount), ("n_head", headCount),
+    ] {
       guard value > 0 else { throw bad("\(name) must be positive, got \(value)") }
       guard value <= 1 << 24 else { throw bad("\(name) = \(value) is absurdly large") }
     }
@@ -52,7 +54,8 @@ public struct GPTConfiguration: Codable, Hashable, Sendable {
 
   public static let tiny = GPTConfiguration(vocabSize: 4096, contextLength: 128, embeddingSize: 128, layerCount: 4, headCount: 4)
   public static let small = GPTConfiguration(vocabSize: 8192, contextLength: 256, embeddingSize: 256, layerCount: 6, headCount: 8)
-  public static let gpt2 = GPTConfiguration(vocabSize: 50257, contextLength: 1024, embeddingSize: 768, layerCount: 12, headCount: 12)
+  public static let gpt2 = GPTConfiguration(
+    vocabSize: 50257, contextLength: 1024, embeddingSize: 768, layerCount: 12, headCount: 12)
 
   public static let presets: [String: GPTConfiguration] = ["tiny": .tiny, "small": .small, "gpt2": .gpt2]
 }

@@ -1,3 +1,5 @@
+// swift-format-ignore-file
+// (not reformatted: one call or entry per line with its shape comment aligned, to read as a script)
 // Every parameter tensor of GPT-2, by its Hugging Face name, with its shape and offset in one flat
 // buffer (llm.c's ParameterTensors). Gradients and AdamW's m and v use the same layout.
 // Linear weights are kept as (out, in), like nn.Linear; HF's Conv1D files store (in, out) and the

@@ -19,9 +19,11 @@ extension GPT {
   /// may return false to stop. Generation also stops at a token in `stopTokens` (which is kept).
   /// When the context fills up, the cached path keeps the last half of the context and
   /// re-prefills; the uncached path slides a full window. Both agree while the text fits.
-  public func generate(prompt: [Int32], maxNewTokens: Int, sampling: SamplingSettings, seed: UInt64,
-                       useCache: Bool = true, stopTokens: Set<Int32> = [],
-                       onToken: (Int32) -> Bool = { _ in true }) throws -> (tokens: [Int32], stats: GenerationStats) {
+  public func generate(
+    prompt: [Int32], maxNewTokens: Int, sampling: SamplingSettings, seed: UInt64,
+    useCache: Bool = true, stopTokens: Set<Int32> = [],
+    onToken: (Int32) -> Bool = { _ in true }
+  ) throws -> (tokens: [Int32], stats: GenerationStats) {
     try sampling.validate()
     guard !prompt.isEmpty else { throw EngineError.invalidTokens("the prompt is empty: generation needs at least one token") }
     var sampler = Sampler(settings: sampling, seed: seed)
@@ -59,9 +61,10 @@ extension GPT {
       }
     }
     decodeTime = clock.now - start
-    let stats = GenerationStats(promptTokens: prompt.count, generatedTokens: generated.count,
-                                prefillSeconds: prefill.seconds, decodeSeconds: decodeTime.seconds,
-                                cacheBytes: cache?.filledBytes ?? 0)
+    let stats = GenerationStats(
+      promptTokens: prompt.count, generatedTokens: generated.count,
+      prefillSeconds: prefill.seconds, decodeSeconds: decodeTime.seconds,
+      cacheBytes: cache?.filledBytes ?? 0)
     return (generated, stats)
   }
 

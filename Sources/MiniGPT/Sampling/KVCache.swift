@@ -1,3 +1,5 @@
+// swift-format-ignore-file
+// (not reformatted: one call or entry per line with its shape comment aligned, to read as a script)
 // Key/value cache for incremental decoding (batch 1): each layer keeps the k and v rows of every
 // position seen so far, so a new token costs one row of work instead of a whole prefix.
 

@@ -17,7 +17,9 @@ public struct SamplingSettings: Codable, Hashable, Sendable {
   public static let greedy = SamplingSettings(temperature: 0)
 
   public func validate() throws {
-    guard temperature.isFinite, temperature >= 0 else { throw EngineError.invalidConfiguration("temperature must be ≥ 0, got \(temperature)") }
+    guard temperature.isFinite, temperature >= 0 else {
+      throw EngineError.invalidConfiguration("temperature must be ≥ 0, got \(temperature)")
+    }
     if let k = topK, k < 1 { throw EngineError.invalidConfiguration("top-k must be ≥ 1, got \(k)") }
     if let p = topP, !(p > 0 && p <= 1) { throw EngineError.invalidConfiguration("top-p must be in (0, 1], got \(p)") }
   }

@@ -41,12 +41,15 @@ public protocol Backend: AnyObject {
   // MARK: LayerNorm (eps 1e-5, biased variance, as torch.nn.LayerNorm)
   /// out (N,C), mean (N), rstd (N), inp (N,C), weight (C), bias (C).
   func layerNormForward(out: Tensor, mean: Tensor, rstd: Tensor, inp: Tensor, weight: Tensor, bias: Tensor, N: Int, C: Int)
-  func layerNormBackward(dinp: Tensor, dweight: Tensor, dbias: Tensor, dout: Tensor, inp: Tensor, weight: Tensor, mean: Tensor, rstd: Tensor, N: Int, C: Int)
+  func layerNormBackward(
+    dinp: Tensor, dweight: Tensor, dbias: Tensor, dout: Tensor, inp: Tensor, weight: Tensor, mean: Tensor, rstd: Tensor, N: Int,
+    C: Int)
 
   // MARK: Matmul — out (N,OC) = inp (N,C) · weight (OC,C)ᵀ + bias (OC)
   func matmulForward(out: Tensor, inp: Tensor, weight: Tensor, bias: Tensor?, N: Int, C: Int, OC: Int)
   /// dinp (N,C) += dout·weight; dweight (OC,C) += doutᵀ·inp; dbias (OC) += Σ_rows dout.
-  func matmulBackward(dinp: Tensor, dweight: Tensor, dbias: Tensor?, dout: Tensor, inp: Tensor, weight: Tensor, N: Int, C: Int, OC: Int)
+  func matmulBackward(
+    dinp: Tensor, dweight: Tensor, dbias: Tensor?, dout: Tensor, inp: Tensor, weight: Tensor, N: Int, C: Int, OC: Int)
 
   // MARK: Causal self-attention
   /// qkv (B,T,3C) holds q | k | v, each split into NH heads of HS channels.
@@ -54,7 +57,8 @@ public protocol Backend: AnyObject {
   /// att (B,NH,T,T) = softmax(preatt) with masked entries = 0; out (B,T,C) = att·v, heads concatenated.
   func attentionForward(out: Tensor, preatt: Tensor, att: Tensor, qkv: Tensor, B: Int, T: Int, C: Int, NH: Int)
   /// dqkv (B,T,3C) +=; dpreatt, datt (B,NH,T,T) are scratch (accumulated into, then read).
-  func attentionBackward(dqkv: Tensor, dpreatt: Tensor, datt: Tensor, dout: Tensor, qkv: Tensor, att: Tensor, B: Int, T: Int, C: Int, NH: Int)
+  func attentionBackward(
+    dqkv: Tensor, dpreatt: Tensor, datt: Tensor, dout: Tensor, qkv: Tensor, att: Tensor, B: Int, T: Int, C: Int, NH: Int)
 
   // MARK: GELU, tanh approximation (GPT-2's "gelu_new")
   func geluForward(out: Tensor, inp: Tensor, N: Int)
@@ -77,8 +81,9 @@ public protocol Backend: AnyObject {
   /// AdamW (Loshchilov & Hutter; torch.optim.AdamW) on one parameter tensor, step t ≥ 1:
   /// g = grads·gradScale; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²;
   /// m̂ = m/(1-β1ᵗ); v̂ = v/(1-β2ᵗ); p -= lr·(m̂/(√v̂ + eps) + weightDecay·p).
-  func adamWUpdate(params: Tensor, grads: Tensor, m: Tensor, v: Tensor, count: Int, learningRate: Float,
-                   beta1: Float, beta2: Float, eps: Float, weightDecay: Float, gradScale: Float, step t: Int)
+  func adamWUpdate(
+    params: Tensor, grads: Tensor, m: Tensor, v: Tensor, count: Int, learningRate: Float,
+    beta1: Float, beta2: Float, eps: Float, weightDecay: Float, gradScale: Float, step t: Int)
 
   // MARK: KV cache (batch 1 decoding)
   /// Appends the k and v rows of qkv (T,3C) into kCache, vCache (maxT,C) at rows position..<position+T.
@@ -86,8 +91,9 @@ public protocol Backend: AnyObject {
   /// For each of the T new rows (absolute position p = position+t), q from qkv (T,3C) attends to
   /// cache rows 0...p. att (NH,T,maxT): softmax weights for columns 0...p, 0 elsewhere.
   /// out (T,C) = Σ att·v, heads concatenated.
-  func attentionCachedForward(out: Tensor, att: Tensor, qkv: Tensor, kCache: Tensor, vCache: Tensor,
-                              T: Int, C: Int, NH: Int, position: Int, maxT: Int)
+  func attentionCachedForward(
+    out: Tensor, att: Tensor, qkv: Tensor, kCache: Tensor, vCache: Tensor,
+    T: Int, C: Int, NH: Int, position: Int, maxT: Int)
 }
 
 extension Backend {

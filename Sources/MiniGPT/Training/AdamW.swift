@@ -45,20 +45,23 @@ extension GPT {
     if let clip = settings.gradientClip { scale = min(1, clip / (norm + 1e-6)) }
     step += 1
     for e in layout.entries {
-      backend.adamWUpdate(params: parameters.view(start: e.offset, shape: e.shape),
-                          grads: grads.view(start: e.offset, shape: e.shape),
-                          m: m.view(start: e.offset, shape: e.shape), v: v.view(start: e.offset, shape: e.shape),
-                          count: e.count, learningRate: learningRate, beta1: settings.beta1, beta2: settings.beta2,
-                          eps: settings.eps, weightDecay: e.isDecayed ? settings.weightDecay : 0,
-                          gradScale: scale, step: step)
+      backend.adamWUpdate(
+        params: parameters.view(start: e.offset, shape: e.shape),
+        grads: grads.view(start: e.offset, shape: e.shape),
+        m: m.view(start: e.offset, shape: e.shape), v: v.view(start: e.offset, shape: e.shape),
+        count: e.count, learningRate: learningRate, beta1: settings.beta1, beta2: settings.beta2,
+        eps: settings.eps, weightDecay: e.isDecayed ? settings.weightDecay : 0,
+        gradScale: scale, step: step)
     }
     return StepReport(step: step, learningRate: learningRate, gradientNorm: norm, clipScale: scale)
   }
 
   /// forward + backward + AdamW: one training step on a batch. Returns the loss before the update.
   @discardableResult
-  public func trainStep(tokens: [Int32], targets: [Int32], B: Int, T: Int, learningRate: Float,
-                        settings: AdamWSettings = AdamWSettings()) throws -> (loss: Float, report: StepReport) {
+  public func trainStep(
+    tokens: [Int32], targets: [Int32], B: Int, T: Int, learningRate: Float,
+    settings: AdamWSettings = AdamWSettings()
+  ) throws -> (loss: Float, report: StepReport) {
     let loss = try forward(tokens: tokens, targets: targets, B: B, T: T)!
     try zeroGradients()
     try backward()

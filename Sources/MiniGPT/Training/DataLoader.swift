@@ -18,10 +18,12 @@ public struct TokenDataset: Sendable {
     let valCount = Int(Double(tokens.count) * validationFraction)
     let trainCount = tokens.count - valCount
     guard trainCount >= T + 1 else {
-      throw EngineError.invalidTokens("the corpus gives \(trainCount) training tokens; at least \(T + 1) are needed for sequences of \(T)")
+      throw EngineError.invalidTokens(
+        "the corpus gives \(trainCount) training tokens; at least \(T + 1) are needed for sequences of \(T)")
     }
     if validationFraction > 0 && valCount < T + 1 {
-      throw EngineError.invalidTokens("the validation part has \(valCount) tokens; at least \(T + 1) are needed (use a larger corpus or shorter sequences)")
+      throw EngineError.invalidTokens(
+        "the validation part has \(valCount) tokens; at least \(T + 1) are needed (use a larger corpus or shorter sequences)")
     }
     self.tokens = tokens
     trainRange = 0..<trainCount
@@ -46,7 +48,9 @@ public struct TokenDataset: Sendable {
 
   /// Up to `maxBatches` consecutive, non-overlapping batches covering the start of the split.
   /// The last batch may have fewer than B rows (a small validation set still gets evaluated).
-  public func evaluationBatches(_ split: Split, B: Int, T: Int, maxBatches: Int) -> [(inputs: [Int32], targets: [Int32], rows: Int)] {
+  public func evaluationBatches(
+    _ split: Split, B: Int, T: Int, maxBatches: Int
+  ) -> [(inputs: [Int32], targets: [Int32], rows: Int)] {
     let r = range(split)
     var batches: [(inputs: [Int32], targets: [Int32], rows: Int)] = []
     var position = r.lowerBound

@@ -11,13 +11,16 @@ public struct TrainingSettings: Codable, Hashable, Sendable {
   public var seed: UInt64
   public var evaluationBatches: Int
 
-  public init(batchSize: Int, sequenceLength: Int, steps: Int, learningRate: Float = 3e-4, warmupSteps: Int? = nil,
-              adamW: AdamWSettings = AdamWSettings(), seed: UInt64 = 1337, evaluationBatches: Int = 8) {
+  public init(
+    batchSize: Int, sequenceLength: Int, steps: Int, learningRate: Float = 3e-4, warmupSteps: Int? = nil,
+    adamW: AdamWSettings = AdamWSettings(), seed: UInt64 = 1337, evaluationBatches: Int = 8
+  ) {
     self.batchSize = batchSize
     self.sequenceLength = sequenceLength
     self.steps = steps
-    self.schedule = LearningRateSchedule(maxLearningRate: learningRate, warmupSteps: warmupSteps ?? max(1, steps / 20),
-                                         totalSteps: steps)
+    self.schedule = LearningRateSchedule(
+      maxLearningRate: learningRate, warmupSteps: warmupSteps ?? max(1, steps / 20),
+      totalSteps: steps)
     self.adamW = adamW
     self.seed = seed
     self.evaluationBatches = evaluationBatches
@@ -45,7 +48,8 @@ public final class Trainer {
       throw EngineError.invalidConfiguration("batch size and sequence length must be ≥ 1 and steps ≥ 0")
     }
     guard settings.sequenceLength <= model.config.contextLength else {
-      throw EngineError.invalidConfiguration("sequence length \(settings.sequenceLength) exceeds the context length \(model.config.contextLength)")
+      throw EngineError.invalidConfiguration(
+        "sequence length \(settings.sequenceLength) exceeds the context length \(model.config.contextLength)")
     }
     self.model = model
     self.data = data
@@ -64,17 +68,20 @@ public final class Trainer {
     let lr = settings.schedule.learningRate(at: model.step)
     let clock = ContinuousClock()
     let start = clock.now
-    let (loss, report) = try model.trainStep(tokens: batch.inputs, targets: batch.targets, B: B, T: T,
-                                             learningRate: lr, settings: settings.adamW)
+    let (loss, report) = try model.trainStep(
+      tokens: batch.inputs, targets: batch.targets, B: B, T: T,
+      learningRate: lr, settings: settings.adamW)
     let seconds = (clock.now - start).seconds
-    return TrainingStepResult(step: report.step, loss: loss, learningRate: lr, gradientNorm: report.gradientNorm,
-                              seconds: seconds, tokensPerSecond: Double(B * T) / max(seconds, 1e-9))
+    return TrainingStepResult(
+      step: report.step, loss: loss, learningRate: lr, gradientNorm: report.gradientNorm,
+      seconds: seconds, tokensPerSecond: Double(B * T) / max(seconds, 1e-9))
   }
 
   /// Mean loss over the first evaluation batches of a split (nil when the split is empty).
   public func evaluate(_ split: TokenDataset.Split) throws -> Float? {
-    let batches = data.evaluationBatches(split, B: settings.batchSize, T: settings.sequenceLength,
-                                         maxBatches: settings.evaluationBatches)
+    let batches = data.evaluationBatches(
+      split, B: settings.batchSize, T: settings.sequenceLength,
+      maxBatches: settings.evaluationBatches)
     guard !batches.isEmpty else { return nil }
     // Weighted by rows so a short last batch counts for what it holds.
     var total = 0.0, rows = 0

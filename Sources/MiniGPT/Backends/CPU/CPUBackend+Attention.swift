@@ -26,8 +26,9 @@ extension CPUBackend {
         let preBlock = pre + bh * T * T, attBlock = a + bh * T * T
         for r0 in stride(from: 0, to: T, by: causalBlock) {
           let r1 = min(T, r0 + causalBlock)
-          sgemm(transA: false, transB: true, M: r1 - r0, N: r1, K: HS, alpha: scale, A: q + r0 * C3, lda: C3,
-                B: k, ldb: C3, beta: 0, C: preBlock + r0 * T, ldc: T)
+          sgemm(
+            transA: false, transB: true, M: r1 - r0, N: r1, K: HS, alpha: scale, A: q + r0 * C3, lda: C3,
+            B: k, ldb: C3, beta: 0, C: preBlock + r0 * T, ldc: T)
         }
         for t in 0..<T {
           let preRow = preBlock + t * T, attRow = attBlock + t * T
@@ -39,8 +40,9 @@ extension CPUBackend {
         }
         for r0 in stride(from: 0, to: T, by: causalBlock) {
           let r1 = min(T, r0 + causalBlock)
-          sgemm(transA: false, transB: false, M: r1 - r0, N: HS, K: r1, alpha: 1, A: attBlock + r0 * T, lda: T,
-                B: v, ldb: C3, beta: 0, C: o + (b * T + r0) * C + h * HS, ldc: C)
+          sgemm(
+            transA: false, transB: false, M: r1 - r0, N: HS, K: r1, alpha: 1, A: attBlock + r0 * T, lda: T,
+            B: v, ldb: C3, beta: 0, C: o + (b * T + r0) * C + h * HS, ldc: C)
         }
       }
     }
@@ -48,8 +50,10 @@ extension CPUBackend {
 
   /// datt += dout·Vᵀ; dV += attᵀ·dout; dpreatt += att ⊙ (datt − rowsum(att ⊙ datt)) on the causal
   /// part (masked entries are set to 0: their gradient is 0); dQ += dpreatt·K/√HS; dK += dpreattᵀ·Q/√HS.
-  public func attentionBackward(dqkv: Tensor, dpreatt: Tensor, datt: Tensor, dout: Tensor, qkv: Tensor, att: Tensor,
-                                B: Int, T: Int, C: Int, NH: Int) {
+  public func attentionBackward(
+    dqkv: Tensor, dpreatt: Tensor, datt: Tensor, dout: Tensor, qkv: Tensor, att: Tensor,
+    B: Int, T: Int, C: Int, NH: Int
+  ) {
     precondition(C % NH == 0, "attentionBackward: C = \(C) not divisible by NH = \(NH)")
     requireCount(dqkv, B * T * 3 * C, "attentionBackward dqkv")
     requireCount(qkv, B * T * 3 * C, "attentionBackward qkv")
@@ -71,10 +75,12 @@ extension CPUBackend {
         // Row block r0..<r1 of datt needs keys 0..<r1; key block c0..<c1 of dV needs rows c0..<T.
         for r0 in stride(from: 0, to: T, by: causalBlock) {
           let r1 = min(T, r0 + causalBlock)
-          sgemm(transA: false, transB: true, M: r1 - r0, N: r1, K: HS, alpha: 1, A: dyHead + r0 * C, lda: C,
-                B: v, ldb: C3, beta: 1, C: dattBlock + r0 * T, ldc: T)
-          sgemm(transA: true, transB: false, M: r1 - r0, N: HS, K: T - r0, alpha: 1, A: attBlock + r0 * T + r0, lda: T,
-                B: dyHead + r0 * C, ldb: C, beta: 1, C: dv + r0 * C3, ldc: C3)
+          sgemm(
+            transA: false, transB: true, M: r1 - r0, N: r1, K: HS, alpha: 1, A: dyHead + r0 * C, lda: C,
+            B: v, ldb: C3, beta: 1, C: dattBlock + r0 * T, ldc: T)
+          sgemm(
+            transA: true, transB: false, M: r1 - r0, N: HS, K: T - r0, alpha: 1, A: attBlock + r0 * T + r0, lda: T,
+            B: dyHead + r0 * C, ldb: C, beta: 1, C: dv + r0 * C3, ldc: C3)
         }
         for t in 0..<T {
           let attRow = attBlock + t * T, dattRow = dattBlock + t * T, dpreRow = dpreBlock + t * T
@@ -103,10 +109,12 @@ extension CPUBackend {
         }
         for r0 in stride(from: 0, to: T, by: causalBlock) {
           let r1 = min(T, r0 + causalBlock)
-          sgemm(transA: false, transB: false, M: r1 - r0, N: HS, K: r1, alpha: scale, A: dpreBlock + r0 * T, lda: T,
-                B: k, ldb: C3, beta: 1, C: dqHead + r0 * C3, ldc: C3)
-          sgemm(transA: true, transB: false, M: r1 - r0, N: HS, K: T - r0, alpha: scale, A: dpreBlock + r0 * T + r0,
-                lda: T, B: q + r0 * C3, ldb: C3, beta: 1, C: dk + r0 * C3, ldc: C3)
+          sgemm(
+            transA: false, transB: false, M: r1 - r0, N: HS, K: r1, alpha: scale, A: dpreBlock + r0 * T, lda: T,
+            B: k, ldb: C3, beta: 1, C: dqHead + r0 * C3, ldc: C3)
+          sgemm(
+            transA: true, transB: false, M: r1 - r0, N: HS, K: T - r0, alpha: scale, A: dpreBlock + r0 * T + r0,
+            lda: T, B: q + r0 * C3, ldb: C3, beta: 1, C: dk + r0 * C3, ldc: C3)
         }
       }
     }

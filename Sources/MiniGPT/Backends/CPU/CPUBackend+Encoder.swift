@@ -3,8 +3,10 @@
 // the same dwte row, so row-parallel accumulation would race.
 
 extension CPUBackend {
-  public func encoderForward(out: Tensor, tokens: [Int32], wte: Tensor, wpe: Tensor, B: Int, T: Int, C: Int,
-                             positionOffset: Int) {
+  public func encoderForward(
+    out: Tensor, tokens: [Int32], wte: Tensor, wpe: Tensor, B: Int, T: Int, C: Int,
+    positionOffset: Int
+  ) {
     requireCount(out, B * T * C, "encoderForward out")
     precondition(tokens.count == B * T, "encoderForward: \(tokens.count) tokens for B·T = \(B * T)")
     precondition((positionOffset + T) * C <= wpe.count, "encoderForward: positions past wpe")
@@ -42,8 +44,10 @@ extension CPUBackend {
 }
 
 /// out[i] = a[i] + b[i].
-@inline(__always) func add(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
-                           count: Int) {
+@inline(__always) func add(
+  _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
+  count: Int
+) {
   var i = 0
   while i + 16 <= count {
     store(load(a + i) + load(b + i), out + i)

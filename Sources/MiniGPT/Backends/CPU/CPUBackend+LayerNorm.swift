@@ -5,8 +5,10 @@
 // the thread count.
 
 extension CPUBackend {
-  public func layerNormForward(out: Tensor, mean: Tensor, rstd: Tensor, inp: Tensor, weight: Tensor, bias: Tensor,
-                               N: Int, C: Int) {
+  public func layerNormForward(
+    out: Tensor, mean: Tensor, rstd: Tensor, inp: Tensor, weight: Tensor, bias: Tensor,
+    N: Int, C: Int
+  ) {
     requireCount(out, N * C, "layerNormForward out")
     requireCount(inp, N * C, "layerNormForward inp")
     requireCount(mean, N, "layerNormForward mean")
@@ -60,8 +62,10 @@ extension CPUBackend {
 
   /// dinp += rstd·(g − mean(g) − x̂·mean(g·x̂)) with g = weight·dout, x̂ = (x − mean)·rstd;
   /// dweight += Σ_rows dout·x̂; dbias += Σ_rows dout.
-  public func layerNormBackward(dinp: Tensor, dweight: Tensor, dbias: Tensor, dout: Tensor, inp: Tensor, weight: Tensor,
-                                mean: Tensor, rstd: Tensor, N: Int, C: Int) {
+  public func layerNormBackward(
+    dinp: Tensor, dweight: Tensor, dbias: Tensor, dout: Tensor, inp: Tensor, weight: Tensor,
+    mean: Tensor, rstd: Tensor, N: Int, C: Int
+  ) {
     requireCount(dinp, N * C, "layerNormBackward dinp")
     requireCount(dout, N * C, "layerNormBackward dout")
     requireCount(inp, N * C, "layerNormBackward inp")

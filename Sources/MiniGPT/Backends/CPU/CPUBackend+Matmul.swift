@@ -31,12 +31,15 @@ extension CPUBackend {
       }
     }
     setBLASThreads(threads)
-    sgemm(transA: false, transB: true, M: N, N: OC, K: C, alpha: 1, A: x, lda: C, B: w, ldb: C,
-          beta: bias == nil ? 0 : 1, C: o, ldc: OC)
+    sgemm(
+      transA: false, transB: true, M: N, N: OC, K: C, alpha: 1, A: x, lda: C, B: w, ldb: C,
+      beta: bias == nil ? 0 : 1, C: o, ldc: OC)
   }
 
-  public func matmulBackward(dinp: Tensor, dweight: Tensor, dbias: Tensor?, dout: Tensor, inp: Tensor, weight: Tensor,
-                             N: Int, C: Int, OC: Int) {
+  public func matmulBackward(
+    dinp: Tensor, dweight: Tensor, dbias: Tensor?, dout: Tensor, inp: Tensor, weight: Tensor,
+    N: Int, C: Int, OC: Int
+  ) {
     requireCount(dinp, N * C, "matmulBackward dinp")
     requireCount(inp, N * C, "matmulBackward inp")
     requireCount(dweight, OC * C, "matmulBackward dweight")
@@ -47,11 +50,13 @@ extension CPUBackend {
     let x = inp.hostPointer, w = weight.hostPointer
     setBLASThreads(threads)
     // dinp (N,C) += dout (N,OC) · weight (OC,C)
-    sgemm(transA: false, transB: false, M: N, N: C, K: OC, alpha: 1, A: dy, lda: OC, B: w, ldb: C,
-          beta: 1, C: dx, ldc: C)
+    sgemm(
+      transA: false, transB: false, M: N, N: C, K: OC, alpha: 1, A: dy, lda: OC, B: w, ldb: C,
+      beta: 1, C: dx, ldc: C)
     // dweight (OC,C) += dout (N,OC)ᵀ · inp (N,C)
-    sgemm(transA: true, transB: false, M: OC, N: C, K: N, alpha: 1, A: dy, lda: OC, B: x, ldb: C,
-          beta: 1, C: dw, ldc: C)
+    sgemm(
+      transA: true, transB: false, M: OC, N: C, K: N, alpha: 1, A: dy, lda: OC, B: x, ldb: C,
+      beta: 1, C: dw, ldc: C)
     // dbias (OC) += column sums of dout, split by blocks of columns.
     if let dbias {
       let db = dbias.hostPointer
@@ -70,8 +75,10 @@ extension CPUBackend {
 /// OpenBLAS sgemv, or reading 2–4 weight rows interleaved, 15). The remaining input rows then
 /// meet the two weight rows, now in L1, in 2 × 2 blocks, which halve the loads per
 /// multiply-add — the limit for 8–16 rows.
-func skinnyMatmul(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                  bias: UnsafePointer<Float>?, N: Int, C: Int, OC: Int, outputs: Range<Int>) {
+func skinnyMatmul(
+  out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+  bias: UnsafePointer<Float>?, N: Int, C: Int, OC: Int, outputs: Range<Int>
+) {
   var o = outputs.lowerBound
   if N > 1 {
     while o + 2 <= outputs.upperBound {

@@ -155,17 +155,22 @@ func setBLASThreads(_ n: Int) {
 
 /// C (M,N) = alpha·op(A)·op(B) + beta·C, row-major, op = transpose when the flag is set.
 @inline(__always)
-func sgemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int, alpha: Float, A: UnsafePointer<Float>, lda: Int,
-           B: UnsafePointer<Float>, ldb: Int, beta: Float, C: UnsafeMutablePointer<Float>, ldc: Int) {
+func sgemm(
+  transA: Bool, transB: Bool, M: Int, N: Int, K: Int, alpha: Float, A: UnsafePointer<Float>, lda: Int,
+  B: UnsafePointer<Float>, ldb: Int, beta: Float, C: UnsafeMutablePointer<Float>, ldc: Int
+) {
   if M == 0 || N == 0 { return }
-  cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-              Int32(M), Int32(N), Int32(K), alpha, A, Int32(lda), B, Int32(ldb), beta, C, Int32(ldc))
+  cblas_sgemm(
+    CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+    Int32(M), Int32(N), Int32(K), alpha, A, Int32(lda), B, Int32(ldb), beta, C, Int32(ldc))
 }
 
 /// y (M or N) = alpha·op(A)·x + beta·y, A (M,N) row-major.
 @inline(__always)
-func sgemv(trans: Bool, M: Int, N: Int, alpha: Float, A: UnsafePointer<Float>, lda: Int, x: UnsafePointer<Float>,
-           beta: Float, y: UnsafeMutablePointer<Float>) {
+func sgemv(
+  trans: Bool, M: Int, N: Int, alpha: Float, A: UnsafePointer<Float>, lda: Int, x: UnsafePointer<Float>,
+  beta: Float, y: UnsafeMutablePointer<Float>
+) {
   if M == 0 || N == 0 { return }
   cblas_sgemv(CblasRowMajor, trans ? CblasTrans : CblasNoTrans, Int32(M), Int32(N), alpha, A, Int32(lda), x, 1, beta, y, 1)
 }

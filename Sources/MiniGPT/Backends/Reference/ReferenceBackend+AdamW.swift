@@ -8,8 +8,10 @@ import Darwin
 #endif
 
 extension ReferenceBackend {
-  public func adamWUpdate(params: Tensor, grads: Tensor, m: Tensor, v: Tensor, count: Int, learningRate: Float,
-                          beta1: Float, beta2: Float, eps: Float, weightDecay: Float, gradScale: Float, step t: Int) {
+  public func adamWUpdate(
+    params: Tensor, grads: Tensor, m: Tensor, v: Tensor, count: Int, learningRate: Float,
+    beta1: Float, beta2: Float, eps: Float, weightDecay: Float, gradScale: Float, step t: Int
+  ) {
     precondition(t >= 1, "adamWUpdate: step \(t) must be ≥ 1")
     for (tensor, name) in [(params, "params"), (grads, "grads"), (m, "m"), (v, "v")] {
       precondition(tensor.count >= count, "adamWUpdate \(name): \(tensor.count) < count \(count)")

@@ -63,8 +63,10 @@ extension ReferenceBackend {
   /// Backward through out = att·v, att = softmax(preatt), preatt = q·kᵀ·scale:
   /// datt = dout·vᵀ, dv += attᵀ·dout; dpreatt = att ⊙ (datt − Σ att·datt) (softmax Jacobian);
   /// dq += dpreatt·k·scale, dk += dpreattᵀ·q·scale.
-  public func attentionBackward(dqkv: Tensor, dpreatt: Tensor, datt: Tensor, dout: Tensor, qkv: Tensor, att: Tensor,
-                                B: Int, T: Int, C: Int, NH: Int) {
+  public func attentionBackward(
+    dqkv: Tensor, dpreatt: Tensor, datt: Tensor, dout: Tensor, qkv: Tensor, att: Tensor,
+    B: Int, T: Int, C: Int, NH: Int
+  ) {
     precondition(C % NH == 0, "attentionBackward: C = \(C) not divisible by NH = \(NH)")
     requireCount(dqkv, B * T * 3 * C, "attentionBackward dqkv")
     requireCount(qkv, B * T * 3 * C, "attentionBackward qkv")

@@ -2,8 +2,10 @@
 // out[b,t,:] = wte[token,:] + wpe[positionOffset + t,:]; the backward scatters dout back.
 
 extension ReferenceBackend {
-  public func encoderForward(out: Tensor, tokens: [Int32], wte: Tensor, wpe: Tensor, B: Int, T: Int, C: Int,
-                             positionOffset: Int) {
+  public func encoderForward(
+    out: Tensor, tokens: [Int32], wte: Tensor, wpe: Tensor, B: Int, T: Int, C: Int,
+    positionOffset: Int
+  ) {
     requireCount(out, B * T * C, "encoderForward out")
     precondition(tokens.count == B * T, "encoderForward: \(tokens.count) tokens for B·T = \(B * T)")
     precondition((positionOffset + T) * C <= wpe.count, "encoderForward: positions past wpe")

@@ -10,8 +10,9 @@ import Darwin
 extension ReferenceBackend {
   public func kvCacheWrite(kCache: Tensor, vCache: Tensor, qkv: Tensor, T: Int, C: Int, position: Int) {
     requireCount(qkv, T * 3 * C, "kvCacheWrite qkv")
-    precondition(position >= 0 && (position + T) * C <= kCache.count && (position + T) * C <= vCache.count,
-                 "kvCacheWrite: rows \(position)..<\(position + T) outside the cache")
+    precondition(
+      position >= 0 && (position + T) * C <= kCache.count && (position + T) * C <= vCache.count,
+      "kvCacheWrite: rows \(position)..<\(position + T) outside the cache")
     let k = kCache.hostPointer, v = vCache.hostPointer, x = qkv.hostPointer
     for t in 0..<T {
       for c in 0..<C {
@@ -21,8 +22,10 @@ extension ReferenceBackend {
     }
   }
 
-  public func attentionCachedForward(out: Tensor, att: Tensor, qkv: Tensor, kCache: Tensor, vCache: Tensor,
-                                     T: Int, C: Int, NH: Int, position: Int, maxT: Int) {
+  public func attentionCachedForward(
+    out: Tensor, att: Tensor, qkv: Tensor, kCache: Tensor, vCache: Tensor,
+    T: Int, C: Int, NH: Int, position: Int, maxT: Int
+  ) {
     precondition(C % NH == 0, "attentionCachedForward: C = \(C) not divisible by NH = \(NH)")
     precondition(position >= 0 && position + T <= maxT, "attentionCachedForward: rows past maxT = \(maxT)")
     requireCount(out, T * C, "attentionCachedForward out")

@@ -2,8 +2,10 @@
 // llm.c layernorm_forward / layernorm_backward. Means and variances are summed in Double.
 
 extension ReferenceBackend {
-  public func layerNormForward(out: Tensor, mean: Tensor, rstd: Tensor, inp: Tensor, weight: Tensor, bias: Tensor,
-                               N: Int, C: Int) {
+  public func layerNormForward(
+    out: Tensor, mean: Tensor, rstd: Tensor, inp: Tensor, weight: Tensor, bias: Tensor,
+    N: Int, C: Int
+  ) {
     requireCount(out, N * C, "layerNormForward out")
     requireCount(inp, N * C, "layerNormForward inp")
     requireCount(mean, N, "layerNormForward mean")
@@ -33,8 +35,10 @@ extension ReferenceBackend {
 
   /// With x̂ = (x − mean)·rstd and g = weight·dout:
   /// dinp = rstd · (g − mean(g) − x̂·mean(g·x̂)); dweight += Σ dout·x̂; dbias += Σ dout.
-  public func layerNormBackward(dinp: Tensor, dweight: Tensor, dbias: Tensor, dout: Tensor, inp: Tensor, weight: Tensor,
-                                mean: Tensor, rstd: Tensor, N: Int, C: Int) {
+  public func layerNormBackward(
+    dinp: Tensor, dweight: Tensor, dbias: Tensor, dout: Tensor, inp: Tensor, weight: Tensor,
+    mean: Tensor, rstd: Tensor, N: Int, C: Int
+  ) {
     for (t, name) in [(dinp, "dinp"), (dout, "dout"), (inp, "inp")] {
       precondition(t.count == N * C, "layerNormBackward \(name): expected \(N * C), got \(t.shape)")
     }

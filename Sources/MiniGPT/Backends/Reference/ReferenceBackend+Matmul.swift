@@ -17,8 +17,10 @@ extension ReferenceBackend {
     }
   }
 
-  public func matmulBackward(dinp: Tensor, dweight: Tensor, dbias: Tensor?, dout: Tensor, inp: Tensor, weight: Tensor,
-                             N: Int, C: Int, OC: Int) {
+  public func matmulBackward(
+    dinp: Tensor, dweight: Tensor, dbias: Tensor?, dout: Tensor, inp: Tensor, weight: Tensor,
+    N: Int, C: Int, OC: Int
+  ) {
     requireCount(dinp, N * C, "matmulBackward dinp")
     requireCount(inp, N * C, "matmulBackward inp")
     requireCount(dweight, OC * C, "matmulBackward dweight")

@@ -13,26 +13,34 @@ extension VulkanBackend {
     let keys = qkv.view(start: C, shape: [qkv.count - C])
     let values = qkv.view(start: 2 * C, shape: [qkv.count - 2 * C])
     // Params: B, T, NH, HS, L, position, hasPreatt, qRowStride, kRowStride, kBatchStride.
-    dispatch(VulkanSPIRV.attentionSoftmax, [.write(att), .write(preatt), .read(qkv), .read(keys)],
-             constants(B, T, NH, C / NH, T, 0, 1, 3 * C, 3 * C, T * 3 * C), groups: rowGroups(B * NH * T))
+    dispatch(
+      VulkanSPIRV.attentionSoftmax, [.write(att), .write(preatt), .read(qkv), .read(keys)],
+      constants(B, T, NH, C / NH, T, 0, 1, 3 * C, 3 * C, T * 3 * C), groups: rowGroups(B * NH * T))
     // Params: B, T, C, NH, L, position, vRowStride, vBatchStride.
-    dispatch(VulkanSPIRV.attentionValues, [.write(out), .read(att), .read(values)],
-             constants(B, T, C, NH, T, 0, 3 * C, T * 3 * C), groups: groups(B * T * C, workgroupSize: 256))
+    dispatch(
+      VulkanSPIRV.attentionValues, [.write(out), .read(att), .read(values)],
+      constants(B, T, C, NH, T, 0, 3 * C, T * 3 * C), groups: groups(B * T * C, workgroupSize: 256))
   }
 
-  public func attentionBackward(dqkv: Tensor, dpreatt: Tensor, datt: Tensor, dout: Tensor, qkv: Tensor, att: Tensor,
-                                B: Int, T: Int, C: Int, NH: Int) {
+  public func attentionBackward(
+    dqkv: Tensor, dpreatt: Tensor, datt: Tensor, dout: Tensor, qkv: Tensor, att: Tensor,
+    B: Int, T: Int, C: Int, NH: Int
+  ) {
     precondition(NH > 0 && C % NH == 0, "attentionBackward: C \(C) not divisible by NH \(NH)")
-    precondition(dqkv.count == B * T * 3 * C && qkv.count == B * T * 3 * C && dout.count == B * T * C,
-                 "attentionBackward: shapes")
+    precondition(
+      dqkv.count == B * T * 3 * C && qkv.count == B * T * 3 * C && dout.count == B * T * C,
+      "attentionBackward: shapes")
     let scores = B * NH * T * T
     precondition(dpreatt.count == scores && datt.count == scores && att.count == scores, "attentionBackward: score shapes")
     guard B * T * C > 0 else { return }
-    dispatch(VulkanSPIRV.attentionBackwardDatt, [.write(datt), .read(qkv), .read(dout)],
-             constants(B, T, C, NH), groups: groups(scores, workgroupSize: 256))
-    dispatch(VulkanSPIRV.attentionBackwardSoftmax, [.write(dpreatt), .read(att), .read(datt)],
-             constants(B, T, NH), groups: rowGroups(B * NH * T))
-    dispatch(VulkanSPIRV.attentionBackwardQkv, [.write(dqkv), .read(qkv), .read(att), .read(dpreatt), .read(dout)],
-             constants(B, T, C, NH), groups: groups(B * T * C, workgroupSize: 256))
+    dispatch(
+      VulkanSPIRV.attentionBackwardDatt, [.write(datt), .read(qkv), .read(dout)],
+      constants(B, T, C, NH), groups: groups(scores, workgroupSize: 256))
+    dispatch(
+      VulkanSPIRV.attentionBackwardSoftmax, [.write(dpreatt), .read(att), .read(datt)],
+      constants(B, T, NH), groups: rowGroups(B * NH * T))
+    dispatch(
+      VulkanSPIRV.attentionBackwardQkv, [.write(dqkv), .read(qkv), .read(att), .read(dpreatt), .read(dout)],
+      constants(B, T, C, NH), groups: groups(B * T * C, workgroupSize: 256))
   }
 }

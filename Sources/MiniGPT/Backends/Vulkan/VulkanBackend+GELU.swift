@@ -11,7 +11,8 @@ extension VulkanBackend {
   public func geluBackward(dinp: Tensor, inp: Tensor, dout: Tensor, N: Int) {
     precondition(dinp.count == N && inp.count == N && dout.count == N, "geluBackward: shapes")
     guard N > 0 else { return }
-    dispatch(VulkanSPIRV.geluBackward, [.write(dinp), .read(inp), .read(dout)], constants(N),
-             groups: groups(N, workgroupSize: 256))
+    dispatch(
+      VulkanSPIRV.geluBackward, [.write(dinp), .read(inp), .read(dout)], constants(N),
+      groups: groups(N, workgroupSize: 256))
   }
 }

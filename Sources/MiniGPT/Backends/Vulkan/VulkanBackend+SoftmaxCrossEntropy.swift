@@ -8,15 +8,17 @@ extension VulkanBackend {
     precondition(targets == nil || (targets!.count == N && losses.count == N), "softmaxCrossEntropyForward: targets")
     guard N * V > 0 else { return }
     // Without targets the losses are not touched, so they are not bound either.
-    dispatch(VulkanSPIRV.softmaxCrossEntropyForward,
-             [targets == nil ? .unused : .write(losses), .write(probs), .read(logits), targets.map { .ids($0) } ?? .unused],
-             constants(N, V, targets == nil ? 0 : 1), groups: rowGroups(N))
+    dispatch(
+      VulkanSPIRV.softmaxCrossEntropyForward,
+      [targets == nil ? .unused : .write(losses), .write(probs), .read(logits), targets.map { .ids($0) } ?? .unused],
+      constants(N, V, targets == nil ? 0 : 1), groups: rowGroups(N))
   }
 
   public func softmaxCrossEntropyBackward(dlogits: Tensor, probs: Tensor, targets: [Int32], dloss: Float, N: Int, V: Int) {
     precondition(dlogits.count == N * V && probs.count == N * V && targets.count == N, "softmaxCrossEntropyBackward: shapes")
     guard N * V > 0 else { return }
-    dispatch(VulkanSPIRV.softmaxCrossEntropyBackward, [.write(dlogits), .read(probs), .ids(targets)],
-             constants(N, V) + [dloss.bitPattern], groups: groups(N * V, workgroupSize: 256))
+    dispatch(
+      VulkanSPIRV.softmaxCrossEntropyBackward, [.write(dlogits), .read(probs), .ids(targets)],
+      constants(N, V) + [dloss.bitPattern], groups: groups(N * V, workgroupSize: 256))
   }
 }

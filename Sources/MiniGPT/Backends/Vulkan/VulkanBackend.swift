@@ -175,10 +175,12 @@ public final class VulkanBackend: Backend {
     let start = tensor.offset * 4
     let bindOffset = start / device.storageOffsetAlignment * device.storageOffsetAlignment
     let range = max(start - bindOffset + tensor.count * 4, 4)
-    precondition(range <= device.maxStorageBufferRange,
-                 "tensor of \(tensor.count) floats exceeds the device's storage-buffer range")
-    return VulkanBinding(buffer: buffer, bindOffset: bindOffset, bindRange: range,
-                         elementOffset: UInt32((start - bindOffset) / 4),
-                         access: bindOffset..<bindOffset + range, writes: writes)
+    precondition(
+      range <= device.maxStorageBufferRange,
+      "tensor of \(tensor.count) floats exceeds the device's storage-buffer range")
+    return VulkanBinding(
+      buffer: buffer, bindOffset: bindOffset, bindRange: range,
+      elementOffset: UInt32((start - bindOffset) / 4),
+      access: bindOffset..<bindOffset + range, writes: writes)
   }
 }

@@ -18,7 +18,8 @@ final class VulkanBuffer {
     self.device = device
     self.byteCount = byteCount
     let fn = device.functions
-    let usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT.rawValue | VK_BUFFER_USAGE_TRANSFER_DST_BIT.rawValue
+    let usage =
+      VK_BUFFER_USAGE_TRANSFER_SRC_BIT.rawValue | VK_BUFFER_USAGE_TRANSFER_DST_BIT.rawValue
       | (hostVisible ? 0 : VK_BUFFER_USAGE_STORAGE_BUFFER_BIT.rawValue)
     var info = VkBufferCreateInfo(
       sType: VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO, pNext: nil, flags: 0, size: VkDeviceSize(byteCount),
@@ -32,9 +33,11 @@ final class VulkanBuffer {
     fn.vkGetBufferMemoryRequirements!(device.handle, buffer, &requirements)
     let hostBits = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT.rawValue | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT.rawValue
     let deviceLocal = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT.rawValue
-    let typeIndex = hostVisible
-      ? device.memoryType(allowedTypes: requirements.memoryTypeBits, required: hostBits,
-                          preferred: VK_MEMORY_PROPERTY_HOST_CACHED_BIT.rawValue)
+    let typeIndex =
+      hostVisible
+      ? device.memoryType(
+        allowedTypes: requirements.memoryTypeBits, required: hostBits,
+        preferred: VK_MEMORY_PROPERTY_HOST_CACHED_BIT.rawValue)
       : device.memoryType(allowedTypes: requirements.memoryTypeBits, required: 0, preferred: deviceLocal)
     guard let typeIndex else {
       fn.vkDestroyBuffer!(device.handle, buffer, nil)

@@ -104,8 +104,9 @@ final class VulkanCommandStream {
   func dispatch(_ pipeline: VulkanPipeline, _ bindings: [VulkanBinding], constants: [UInt32], groups: (x: Int, y: Int)) {
     precondition(bindings.count == pipeline.bindingCount, "\(pipeline.name): \(bindings.count) bindings")
     precondition(constants.count * 4 <= VulkanPipelineLibrary.pushConstantBytes, "\(pipeline.name): push constants")
-    precondition(groups.x >= 1 && groups.y >= 1 && groups.x <= Int(device.maxWorkgroupCount.x)
-                 && groups.y <= Int(device.maxWorkgroupCount.y), "\(pipeline.name): \(groups) workgroups")
+    precondition(
+      groups.x >= 1 && groups.y >= 1 && groups.x <= Int(device.maxWorkgroupCount.x)
+        && groups.y <= Int(device.maxWorkgroupCount.y), "\(pipeline.name): \(groups) workgroups")
     begin()
     order(bindings.map { VulkanHazards.Access(buffer: ObjectIdentifier($0.buffer), range: $0.access, writes: $0.writes) })
     let fn = device.functions
@@ -127,8 +128,9 @@ final class VulkanCommandStream {
     fn.vkCmdBindDescriptorSets!(commandBuffer, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.layout, 0, 1, &sets, 0, nil)
     if !constants.isEmpty {
       constants.withUnsafeBytes { bytes in
-        fn.vkCmdPushConstants!(commandBuffer, pipeline.layout, VK_SHADER_STAGE_COMPUTE_BIT.rawValue, 0,
-                               UInt32(bytes.count), bytes.baseAddress)
+        fn.vkCmdPushConstants!(
+          commandBuffer, pipeline.layout, VK_SHADER_STAGE_COMPUTE_BIT.rawValue, 0,
+          UInt32(bytes.count), bytes.baseAddress)
       }
     }
     fn.vkCmdDispatch!(commandBuffer, UInt32(groups.x), UInt32(groups.y), 1)
@@ -147,14 +149,17 @@ final class VulkanCommandStream {
   }
 
   /// Records a buffer-to-buffer copy (the ranges must not overlap).
-  func copy(from source: VulkanBuffer, at sourceOffset: Int, to destination: VulkanBuffer, at destinationOffset: Int, byteCount: Int) {
+  func copy(
+    from source: VulkanBuffer, at sourceOffset: Int, to destination: VulkanBuffer, at destinationOffset: Int, byteCount: Int
+  ) {
     guard byteCount > 0 else { return }
     begin()
     order([
       .init(buffer: ObjectIdentifier(source), range: sourceOffset..<sourceOffset + byteCount, writes: false),
       .init(buffer: ObjectIdentifier(destination), range: destinationOffset..<destinationOffset + byteCount, writes: true),
     ])
-    var region = VkBufferCopy(srcOffset: VkDeviceSize(sourceOffset), dstOffset: VkDeviceSize(destinationOffset), size: VkDeviceSize(byteCount))
+    var region = VkBufferCopy(
+      srcOffset: VkDeviceSize(sourceOffset), dstOffset: VkDeviceSize(destinationOffset), size: VkDeviceSize(byteCount))
     device.functions.vkCmdCopyBuffer!(commandBuffer, source.handle, destination.handle, 1, &region)
     retained += [source, destination]
     recordedCommands += 1
@@ -193,8 +198,9 @@ final class VulkanCommandStream {
     values.withUnsafeBytes { upload($0, to: scratch, at: at) }
     // The upload may have submitted (staging full), which frees scratch: keep this range taken.
     scratchUsed = max(scratchUsed, at + aligned)
-    return VulkanBinding(buffer: scratch, bindOffset: at, bindRange: aligned, elementOffset: 0,
-                         access: at..<at + aligned, writes: false)
+    return VulkanBinding(
+      buffer: scratch, bindOffset: at, bindRange: aligned, elementOffset: 0,
+      access: at..<at + aligned, writes: false)
   }
 
   /// Device → host: records copies into staging, submits, waits and copies out, piece by piece.
@@ -220,8 +226,9 @@ final class VulkanCommandStream {
       var barrier = VkMemoryBarrier(
         sType: VK_STRUCTURE_TYPE_MEMORY_BARRIER, pNext: nil,
         srcAccessMask: VK_ACCESS_TRANSFER_WRITE_BIT.rawValue, dstAccessMask: VK_ACCESS_HOST_READ_BIT.rawValue)
-      fn.vkCmdPipelineBarrier!(commandBuffer, VK_PIPELINE_STAGE_TRANSFER_BIT.rawValue, VK_PIPELINE_STAGE_HOST_BIT.rawValue,
-                               0, 1, &barrier, 0, nil, 0, nil)
+      fn.vkCmdPipelineBarrier!(
+        commandBuffer, VK_PIPELINE_STAGE_TRANSFER_BIT.rawValue, VK_PIPELINE_STAGE_HOST_BIT.rawValue,
+        0, 1, &barrier, 0, nil, 0, nil)
     }
     vkCheck(fn.vkEndCommandBuffer!(commandBuffer), "vkEndCommandBuffer")
     let commandBuffers: [VkCommandBuffer?] = [commandBuffer]
@@ -299,7 +306,8 @@ final class VulkanCommandStream {
       setsInPool = 0
     }
     if poolIndex == descriptorPools.count {
-      var size = VkDescriptorPoolSize(type: VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, descriptorCount: UInt32(Self.setsPerPool * Self.maxBindings))
+      var size = VkDescriptorPoolSize(
+        type: VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, descriptorCount: UInt32(Self.setsPerPool * Self.maxBindings))
       var pool: VkDescriptorPool?
       let result = withUnsafePointer(to: &size) { sizePointer in
         var info = VkDescriptorPoolCreateInfo(

@@ -63,7 +63,8 @@ final class VulkanDevice {
     if fn.vkEnumerateDeviceExtensionProperties!(physicalDevice, nil, &extensionCount, nil) == VK_SUCCESS {
       var properties = [VkExtensionProperties](repeating: VkExtensionProperties(), count: Int(extensionCount))
       _ = fn.vkEnumerateDeviceExtensionProperties!(physicalDevice, nil, &extensionCount, &properties)
-      if properties.prefix(Int(extensionCount)).contains(where: { fixedString($0.extensionName) == "VK_KHR_portability_subset" }) {
+      if properties.prefix(Int(extensionCount)).contains(where: { fixedString($0.extensionName) == "VK_KHR_portability_subset" })
+      {
         extensions.append("VK_KHR_portability_subset")
       }
     }

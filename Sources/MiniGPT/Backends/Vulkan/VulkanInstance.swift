@@ -48,12 +48,14 @@ enum VulkanLoader {
       candidates.append(path)
     }
     #if os(macOS)
-      candidates += ["libvulkan.1.dylib", "libvulkan.dylib", "libMoltenVK.dylib",
-                     "/usr/local/lib/libvulkan.1.dylib", "/opt/homebrew/lib/libvulkan.1.dylib"]
-      let fileName = "libvulkan.1.dylib"
+    candidates += [
+      "libvulkan.1.dylib", "libvulkan.dylib", "libMoltenVK.dylib",
+      "/usr/local/lib/libvulkan.1.dylib", "/opt/homebrew/lib/libvulkan.1.dylib",
+    ]
+    let fileName = "libvulkan.1.dylib"
     #else
-      candidates += ["libvulkan.so.1", "libvulkan.so"]
-      let fileName = "libvulkan.so.1"
+    candidates += ["libvulkan.so.1", "libvulkan.so"]
+    let fileName = "libvulkan.so.1"
     #endif
     // A portable build (scripts/package_portable.sh) carries a loader in vulkan/ beside the
     // binary, used only when the machine has none of its own.
@@ -105,8 +107,9 @@ final class VulkanInstance {
       }
       layers.append(validationLayer)
       let debugUtils = "VK_EXT_debug_utils"
-      guard available.contains(debugUtils)
-        || Self.instanceExtensions(global, layer: validationLayer).contains(debugUtils)
+      guard
+        available.contains(debugUtils)
+          || Self.instanceExtensions(global, layer: validationLayer).contains(debugUtils)
       else {
         throw EngineError.backendUnavailable("Vulkan validation needs \(debugUtils)", hint: "install vulkan-validationlayers")
       }
@@ -154,7 +157,8 @@ final class VulkanInstance {
       }
     }
     guard result == VK_SUCCESS, let instance else {
-      let why = result == VK_ERROR_INCOMPATIBLE_DRIVER
+      let why =
+        result == VK_ERROR_INCOMPATIBLE_DRIVER
         ? "no Vulkan driver (ICD) is installed" : "vkCreateInstance failed (VkResult \(result.rawValue))"
       throw EngineError.backendUnavailable(why, hint: VulkanLoader.hint)
     }

@@ -12,7 +12,9 @@ final class VulkanPipeline {
   let setLayout: VkDescriptorSetLayout
   let bindingCount: Int
 
-  fileprivate init(name: String, handle: VkPipeline, layout: VkPipelineLayout, setLayout: VkDescriptorSetLayout, bindingCount: Int) {
+  fileprivate init(
+    name: String, handle: VkPipeline, layout: VkPipelineLayout, setLayout: VkDescriptorSetLayout, bindingCount: Int
+  ) {
     self.name = name
     self.handle = handle
     self.layout = layout
