@@ -58,8 +58,9 @@ import Testing
     let seconds = try #require(Double(parts[3])), rate = try #require(Double(parts[5]))
     // The seconds are printed to 3 decimals (±0.0005 s, several % of a 20 ms run) and the rate to 1:
     // the rate must give back the printed seconds within their rounding.
-    #expect(seconds > 0 && rate > 0 && abs(12 / rate - seconds) <= 0.0005 + 12 * 0.05 / (rate * rate) + 1e-9,
-            "tokens/s \(rate) ≠ 12 / \(seconds)")
+    #expect(
+      seconds > 0 && rate > 0 && abs(12 / rate - seconds) <= 0.0005 + 12 * 0.05 / (rate * rate) + 1e-9,
+      "tokens/s \(rate) ≠ 12 / \(seconds)")
   }
 
   /// The streamed text is exactly the bytes of the generated tokens, even when a token ends inside
