@@ -43,7 +43,7 @@ extension TrainCommand {
     let B = batchSize ?? defaults.batchSize, T = cfg.contextLength
     let lr = learningRate ?? defaults.learningRate
     try MemoryBudget.check(
-      MemoryBudget.trainingBytes(cfg, B: B, T: T),
+      GPT.estimatedTrainingBytes(cfg, B: B, T: T, lean: true),  // train runs in lean mode
       what: "training n_layer \(cfg.layerCount), n_embd \(cfg.embeddingSize), vocab \(cfg.vocabSize) with batch \(B) × \(T)")
     var notes: [String] = []
     if batchSize == nil { notes.append(defaults.batchReason) }

@@ -1,7 +1,6 @@
 // Hardware-aware training defaults (as the original Mini-GPT chose them per device) and the
 // memory check that refuses a configuration too large for this machine before allocating.
-// Memory estimate: parameters, gradients and AdamW's m and v (4 × 4 bytes per parameter), the
-// activations of one (B, T) batch (ActivationLayout) and the backward scratch buffers (GPT.swift).
+// The training estimate is the engine's (GPT.estimatedTrainingBytes, derived from its layouts).
 import Foundation
 import MiniGPT
 
@@ -39,18 +38,6 @@ struct TrainingDefaults {
 }
 
 enum MemoryBudget {
-  /// Bytes that training (B, T) needs, in Double so absurd sizes cannot overflow.
-  static func trainingBytes(_ config: GPTConfiguration, B: Int, T: Int) -> Double {
-    let C = Double(config.embeddingSize), V = Double(config.vocabSize), NH = Double(config.headCount)
-    let L = Double(config.layerCount), b = Double(B), t = Double(T)
-    let parameters = Double(config.parameterCount)
-    // ActivationLayout, per layer: 19C + 4 floats per position plus the (NH, T, T) scores and probs.
-    let perLayer = b * t * (19 * C + 4) + 2 * b * NH * t * t
-    let activations = b * t * C + L * perLayer + b * t * (C + 2) + 2 * b * t * V + b * t
-    let scratch = b * t * (3 * C + 3 * C + 8 * C + V) + 2 * b * NH * t * t
-    return 4 * (4 * parameters + activations + scratch)
-  }
-
   /// Bytes of generation: parameters, the KV cache and the decode buffers for the full context.
   static func inferenceBytes(_ config: GPTConfiguration) -> Double {
     let C = Double(config.embeddingSize), T = Double(config.contextLength), L = Double(config.layerCount)

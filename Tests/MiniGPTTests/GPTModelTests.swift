@@ -155,6 +155,25 @@ import Glibc
     #expect(full.params == lean.params)
   }
 
+  @Test func memoryEstimateCountsWhatTheLayoutAllocates() {
+    // The estimate memory checks use before allocating must be the layout itself, counted in Double.
+    for config in [GPTModelTests.micro, GPTConfiguration.tiny, GPTConfiguration.small] {
+      for (B, T) in [(1, 1), (3, 5), (8, config.contextLength)] {
+        for lean in [false, true] {
+          let layout = ActivationLayout(config, B: B, T: T, lean: lean)
+          #expect(
+            ActivationLayout.floatCount(config, B: B, T: T, lean: lean) == Double(layout.totalCount),
+            "\(config) B=\(B) T=\(T) lean=\(lean)")
+        }
+      }
+    }
+    // Lean mode needs less, and the difference is the shared buffers of the other layers (plus dlogits).
+    let c = GPTConfiguration.small, B = 8, T = 256
+    let saved = GPT.estimatedTrainingBytes(c, B: B, T: T, lean: false) - GPT.estimatedTrainingBytes(c, B: B, T: T, lean: true)
+    let perLayer = Double(B * T) * Double(4 * c.embeddingSize + c.headCount * T)
+    #expect(saved == 4 * (Double(c.layerCount - 1) * perLayer + Double(B * T * c.vocabSize)))
+  }
+
   @Test func leanModeDoesNotPretendToKeepSharedBuffers() throws {
     let model = try GPT(config: GPTModelTests.micro, backend: ReferenceBackend(), seed: 4)
     model.leanActivations = true

@@ -72,6 +72,19 @@ public struct ActivationLayout: Sendable {
 
   public subscript(name: String) -> Entry? { index[name].map { entries[$0] } }
 
+  /// Floats the layout holds for (B, T), in Double so that absurd sizes cannot overflow: memory
+  /// checks call this before anything is allocated. Equal to `totalCount` (a test checks it).
+  public static func floatCount(_ config: GPTConfiguration, B: Int, T: Int, lean: Bool) -> Double {
+    let C = Double(config.embeddingSize), NH = Double(config.headCount), V = Double(config.vocabSize)
+    let L = Double(config.layerCount), positions = Double(B) * Double(T), scores = positions * NH * Double(T)
+    // Per layer and position: ln_1, qkv, out, proj, residual_attn, ln_2, hidden, gelu, proj,
+    // residual_mlp = 18C, plus 2 means and 2 rstds; then scores and probs (NH·T each).
+    let perLayer = lean ? positions * (14 * C + 4) + scores : positions * (18 * C + 4) + 2 * scores
+    let shared = lean && config.layerCount > 0 ? positions * 4 * C + scores : 0
+    // encoded, ln_f with its mean and rstd, logits, probs, losses.
+    return L * perLayer + shared + positions * (2 * C + 2 + 2 * V + 1)
+  }
+
   /// Activations that lean mode keeps in one buffer for all layers.
   static let leanSharedSuffixes = [".attn.scores", ".mlp.gelu"]
 

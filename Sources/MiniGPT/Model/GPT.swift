@@ -183,6 +183,16 @@ struct ActivationStore {
   }
 }
 
+extension GPT {
+  /// Bytes a training step of (B, T) allocates: parameters, gradients, AdamW's m and v, the
+  /// activations and the backward scratch. In Double, for memory checks before allocating.
+  public static func estimatedTrainingBytes(_ config: GPTConfiguration, B: Int, T: Int, lean: Bool) -> Double {
+    let parameters = 4 * Double(config.parameterCount)
+    let activations = ActivationLayout.floatCount(config, B: B, T: T, lean: lean)
+    return 4 * (parameters + activations + BackwardScratch.floatCount(config, B: B, T: T, lean: lean))
+  }
+}
+
 /// Gradients of activations needed during backward, reused layer by layer (llm.c keeps one per
 /// activation; one set per layer is enough because the backward pass visits layers in turn).
 struct BackwardScratch {
@@ -191,6 +201,13 @@ struct BackwardScratch {
   let dpreatt, datt: Tensor  // (B,NH,T,T)
   let dfch, dfchGelu: Tensor  // (B,T,4C)
   let dlogits: Tensor  // (B,T,V); in lean mode the logits' own buffer
+
+  /// Floats the scratch allocates (in lean mode dlogits reuses the logits).
+  static func floatCount(_ config: GPTConfiguration, B: Int, T: Int, lean: Bool) -> Double {
+    let positions = Double(B) * Double(T), C = Double(config.embeddingSize)
+    let dlogits = lean ? 0 : Double(config.vocabSize)
+    return positions * (14 * C + dlogits) + 2 * positions * Double(config.headCount) * Double(T)
+  }
 
   init(config: GPTConfiguration, B: Int, T: Int, backend: any Backend, logits: Tensor? = nil) throws {
     let C = config.embeddingSize, NH = config.headCount, V = config.vocabSize
