@@ -54,7 +54,7 @@ struct ChatCommand: ParsableCommand {
       let backend = try backendOptions.make()
       let loaded = try ModelLoader.load(modelPath: modelOptions.model, tokenizerPath: modelOptions.tokenizer, backend: backend)
       guard let tokenizer = loaded.tokenizer else { throw CLIError.missingFile(strings.noTokenizer) }
-      try MemoryBudget.check(MemoryBudget.inferenceBytes(loaded.model.config), what: "chatting with this model")
+      try MemoryBudget.check(GPT.estimatedGenerationBytes(loaded.model.config), what: "chatting with this model")
       let editor = LineEditor()
       let session = ChatSession(
         loaded: loaded, tokenizer: tokenizer, options: sampling, educational: educational || showTensors,

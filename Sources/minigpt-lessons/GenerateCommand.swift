@@ -104,7 +104,7 @@ struct GenerateCommand: ParsableCommand {
     try reportingErrors {
       let backend = try backendOptions.make()
       let loaded = try ModelLoader.load(modelPath: modelOptions.model, tokenizerPath: modelOptions.tokenizer, backend: backend)
-      try MemoryBudget.check(MemoryBudget.inferenceBytes(loaded.model.config), what: "generating with this model")
+      try MemoryBudget.check(GPT.estimatedGenerationBytes(loaded.model.config), what: "generating with this model")
       let promptTokens = try tokens(for: loaded)
       let printIDs = ids || loaded.tokenizer == nil
       var decoder = UTF8StreamDecoder()

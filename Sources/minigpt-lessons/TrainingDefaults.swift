@@ -1,6 +1,7 @@
 // Hardware-aware training defaults (as the original Mini-GPT chose them per device) and the
 // memory check that refuses a configuration too large for this machine before allocating.
-// The training estimate is the engine's (GPT.estimatedTrainingBytes, derived from its layouts).
+// The estimates are the engine's (GPT.estimatedTrainingBytes / estimatedGenerationBytes, derived
+// from the buffers it allocates).
 import Foundation
 import MiniGPT
 
@@ -38,13 +39,6 @@ struct TrainingDefaults {
 }
 
 enum MemoryBudget {
-  /// Bytes of generation: parameters, the KV cache and the decode buffers for the full context.
-  static func inferenceBytes(_ config: GPTConfiguration) -> Double {
-    let C = Double(config.embeddingSize), T = Double(config.contextLength), L = Double(config.layerCount)
-    let NH = Double(config.headCount)
-    return 4 * (Double(config.parameterCount) + 2 * L * T * C + T * 12 * C + NH * T * T + Double(config.vocabSize))
-  }
-
   static var physicalBytes: Double { Double(ProcessInfo.processInfo.physicalMemory) }
 
   /// Throws `CLIError.tooLarge` when `bytes` exceed 80 % of physical memory.

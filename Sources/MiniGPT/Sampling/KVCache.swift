@@ -25,6 +25,15 @@ public final class KVCache {
   public func reset() { length = 0 }
 }
 
+extension GPT {
+  /// Bytes generation allocates: parameters, a full KV cache and the decode buffers. In Double,
+  /// for memory checks before allocating.
+  public static func estimatedGenerationBytes(_ config: GPTConfiguration) -> Double {
+    let cache = 2 * Double(config.layerCount) * Double(config.contextLength) * Double(config.embeddingSize)
+    return 4 * (Double(config.parameterCount) + cache + DecodeStore.floatCount(config))
+  }
+}
+
 /// Buffers for decoding up to maxT new rows at once (prefill) or one (a step); named like the
 /// training activations so a lesson can show the same quantities for the cached path.
 struct DecodeStore {
@@ -35,6 +44,13 @@ struct DecodeStore {
   let att: Tensor                      // (NH, maxT, maxT)
   let fch, fchGelu: Tensor             // (maxT, 4C)
   let logits: Tensor                   // (1, V)
+
+  /// Floats the store allocates, in Double for memory checks before allocating.
+  static func floatCount(_ config: GPTConfiguration) -> Double {
+    let T = Double(config.contextLength), C = Double(config.embeddingSize)
+    // x, x2, ln, atty, proj (5C), qkv (3C), fch, fchGelu (8C), mean and rstd; att; logits.
+    return T * (16 * C + 2) + Double(config.headCount) * T * T + Double(config.vocabSize)
+  }
 
   init(config: GPTConfiguration, backend: any Backend) throws {
     let T = config.contextLength, C = config.embeddingSize
